@@ -1,0 +1,44 @@
+"""``python -m ai_service``: start the service as SPEC §10 configures it.
+
+SERVICE_WORKERS > 1 runs Gunicorn with Uvicorn workers (gunicorn.conf.py),
+otherwise a single Uvicorn process; both on SERVICE_HOST:SERVICE_PORT.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ai_service.config import ROOT, ConfigError, load_settings
+
+
+def main(argv: list[str]) -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    from ai_service.logging_setup import configure_logging
+
+    if settings.service_workers > 1:
+        from ai_service.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+        args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "ai_service.app:app"]
+        os.execv(sys.executable, args)
+    configure_logging(settings.log_config, settings.log_level)
+    import uvicorn
+
+    uvicorn.run(
+        "ai_service.app:app",
+        host=settings.service_host,
+        port=settings.service_port,
+        log_config=None,  # keep the JSON logging configured above
+        access_log=False,  # the service middleware logs every request once, without payloads
+        timeout_keep_alive=5,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,98 @@
+"""Health endpoints: process, liveness, readiness, startup, and per-component detail."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from starlette.requests import Request
+
+from ai_service import SERVICE_NAME, __version__
+from ai_service.api.responses import JSONResponse
+from ai_service.service import ScreeningService
+
+
+def _service(request: Request) -> ScreeningService:
+    return request.app.state.service
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "healthy", "service": SERVICE_NAME, "version": __version__,
+                         "timestamp": _now()})
+
+
+async def live(request: Request) -> JSONResponse:
+    # Answering at all proves the event loop turns; nothing else is checked here.
+    return JSONResponse({"status": "alive", "timestamp": _now()})
+
+
+def readiness_problems(service: ScreeningService) -> list[str]:
+    problems: list[str] = []
+    gen = service.generation
+    if gen is None:
+        if service.startup_complete.is_set():
+            problems.append(f"lists failed to load: {service.last_reload.get('error', 'unknown error')}")
+        else:
+            problems.append("lists are still loading")
+    elif gen.snapshot.total_entities == 0:
+        problems.append("loaded lists contain no entities")
+    return problems
+
+
+async def ready(request: Request) -> JSONResponse:
+    service = _service(request)
+    problems = readiness_problems(service)
+    if problems:
+        return JSONResponse({"status": "not_ready", "reasons": problems}, status_code=503)
+    gen = service.generation
+    assert gen is not None
+    return JSONResponse({"status": "ready", "entities": gen.snapshot.total_entities,
+                         "lists": sorted(gen.snapshot.lists), "search_backend": gen.backend.name})
+
+
+async def startup(request: Request) -> JSONResponse:
+    service = _service(request)
+    if not service.startup_complete.is_set():
+        return JSONResponse({"status": "starting"}, status_code=503)
+    return JSONResponse({"status": "started", "initial_load": service.last_reload.get("status"),
+                         "seconds_since_start": round(time.time() - service.started_at, 3)})
+
+
+async def detailed(request: Request) -> JSONResponse:
+    service = _service(request)
+    gen = service.generation
+    problems = readiness_problems(service)
+    lists = {}
+    backend: dict = {"name": None, "status": "unavailable"}
+    if gen is not None:
+        now = time.time()
+        lists = {name: {**lst.to_dict(), "age_seconds": round(now - lst.loaded_at, 1)}
+                 for name, lst in gen.snapshot.lists.items()}
+        backend = {"name": gen.backend.name, "status": "up", **gen.backend.stats(),
+                   "build_seconds": round(gen.build_seconds, 3)}
+    caches = {}
+    for name, info in service.pipeline.cache_info().items():
+        hits, misses = info.get("hits", 0), info.get("misses", 0)
+        caches[name] = {**info, "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None}
+    pool = service.http
+    body = {
+        "status": "healthy" if not problems else "degraded",
+        "service": SERVICE_NAME,
+        "version": __version__,
+        "timestamp": _now(),
+        "problems": problems,
+        "components": {
+            "lists": {"status": "up" if gen else "down", "lists": lists, "last_reload": service.last_reload,
+                      "demo": service.settings.uses_demo_list},
+            "search_backend": backend,
+            "elasticsearch": {"configured": False, "circuit": "not_used"},
+            "caches": caches,
+            "http_pool": {"status": "up" if pool is not None and not pool.is_closed else "down",
+                          "max_connections": service.settings.connection_pool_size},
+        },
+    }
+    return JSONResponse(body, status_code=200)

@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 document served at /openapi.json (written to match api/requests.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_service import __version__
+
+_LISTS = {"anyOf": [{"type": "null"}, {"type": "array", "items": {"type": "string", "minLength": 1},
+                                        "maxItems": 50}]}
+_ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}},
+    "request_id": {"type": "string"}}}
+_OPTIONS = {"type": "object", "properties": {
+    "search": {"type": "boolean", "default": True},
+    "explain": {"type": "boolean", "default": False},
+    "lists": _LISTS,
+    "threshold": {"anyOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 1}]}}}
+_LANGUAGE = {"type": "string", "enum": ["auto", "uk", "ru", "en"], "default": "auto"}
+_MATCH = {"type": "object", "required": ["list", "entity_id", "entity_type", "name", "score", "matched_by"],
+          "properties": {"list": {"type": "string"}, "entity_id": {"type": "string"},
+                         "entity_type": {"type": "string"}, "name": {"type": "string"},
+                         "score": {"type": "number", "minimum": 0, "maximum": 1},
+                         "matched_by": {"type": "array", "items": {"type": "string"}},
+                         "query": {"type": "string"}, "alias": {"type": "string"},
+                         "explanation": {"type": "object"}}}
+_PROCESS_RESPONSE = {"type": "object", "required": [
+    "request_id", "language", "normalized_text", "tokens", "triggers", "signals", "matches", "decision",
+    "timings_ms"], "properties": {
+    "request_id": {"type": "string"}, "language": {"type": "string"},
+    "normalized_text": {"type": "string"}, "tokens": {"type": "array", "items": {"type": "string"}},
+    "triggers": {"type": "array", "items": {"type": "object"}},
+    "signals": {"type": "object", "required": ["persons", "organizations", "ids", "dates"]},
+    "matches": {"type": "array", "items": _MATCH},
+    "decision": {"type": "object", "required": ["risk", "score", "reasons", "review_required",
+                                                "required_additional_fields"], "properties": {
+        "risk": {"type": "string", "enum": ["high", "medium", "low", "clear"]},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "review_required": {"type": "boolean"},
+        "required_additional_fields": {"type": "array", "items": {"type": "string"}}}},
+    "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
+    "trace": {"type": "array"}}}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _responses(ok: dict, *codes: int) -> dict:
+    out: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}}
+    text = {400: "Malformed JSON", 401: "Missing or invalid credentials", 403: "Forbidden",
+            413: "Body too large", 415: "Wrong content type", 422: "Schema violation",
+            429: "Rate limit hit", 503: "Not ready", 409: "Reload failed"}
+    for c in codes:
+        out[str(c)] = {"description": text[c], "content": {"application/json": {"schema": _ERROR}}}
+    return out
+
+
+def _post(summary: str, body: dict, ok: dict, *codes: int) -> dict:
+    return {"post": {"summary": summary, "requestBody": _body(body), "responses": _responses(ok, *codes)}}
+
+
+def _get(summary: str, ok: dict | None = None, *codes: int) -> dict:
+    return {"get": {"summary": summary, "responses": _responses(ok or {"type": "object"}, *codes)}}
+
+
+def build_openapi(max_input_length: int, max_batch_size: int) -> dict:
+    text = {"type": "string", "minLength": 1, "maxLength": max_input_length}
+    name = {"type": "string", "minLength": 1, "maxLength": 500}
+    entity_type = {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["person", "organization"]}]}
+    errs = (400, 401, 413, 415, 422, 429, 503)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ai-service", "version": __version__,
+                 "description": "Screening of payment descriptions against sanctions lists."},
+        "components": {"securitySchemes": {
+            "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            "bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": {
+            "/process": _post("Screen one text", {"type": "object", "required": ["text"], "properties": {
+                "text": text, "language": _LANGUAGE, "options": _OPTIONS}}, _PROCESS_RESPONSE, *errs),
+            "/process/batch": _post("Screen several texts", {"type": "object", "required": ["texts"], "properties": {
+                "texts": {"type": "array", "minItems": 1, "maxItems": max_batch_size, "items": text},
+                "language": _LANGUAGE, "options": _OPTIONS}},
+                {"type": "object", "required": ["results"], "properties": {
+                    "results": {"type": "array", "items": {"type": "object"}}}}, *errs),
+            "/search": _post("Look a name or identifier up", {"type": "object", "required": ["query"], "properties": {
+                "query": name, "entity_type": entity_type,
+                "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "lists": _LISTS}},
+                {"type": "object", "required": ["results"], "properties": {
+                    "results": {"type": "array", "items": _MATCH}}}, *errs),
+            "/compare": _post("Score two names", {"type": "object", "required": ["a", "b"], "properties": {
+                "a": name, "b": name, "entity_type": entity_type}},
+                {"type": "object", "required": ["score", "match", "explanation"], "properties": {
+                    "score": {"type": "number", "minimum": 0, "maximum": 1}, "match": {"type": "boolean"},
+                    "explanation": {"type": "object"}}}, 400, 401, 413, 415, 422, 429),
+            "/analyze-complexity": _post("Profile a text through the pipeline",
+                                         {"type": "object", "required": ["text"], "properties": {
+                                             "text": text, "language": _LANGUAGE}},
+                                         {"type": "object", "required": ["complexity", "reasons", "timings_ms"]},
+                                         *errs),
+            "/health": _get("Process is up"),
+            "/health/live": _get("Liveness"),
+            "/health/ready": _get("Readiness (lists loaded and searchable)", None, 503),
+            "/health/startup": _get("Start-up probe", None, 503),
+            "/health/detailed": _get("Components and figures"),
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {
+                "description": "Prometheus text exposition", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/stats": _get("Processing statistics", None, 401, 429),
+            "/lists": _get("Loaded lists", None, 401, 429),
+            "/admin/lists/reload": {"post": {"summary": "Reload lists (atomic swap)",
+                                             "security": [{"apiKey": []}, {"bearer": []}],
+                                             "responses": _responses({"type": "object"}, 401, 403, 409, 429)}},
+            "/admin/cache/clear": {"post": {"summary": "Clear caches", "security": [{"apiKey": []}, {"bearer": []}],
+                                            "responses": _responses({"type": "object"}, 401, 403, 429)}},
+            "/openapi.json": _get("This document"),
+        },
+    }

@@ -1,0 +1,161 @@
+"""Screening endpoints: /process, /process/batch, /search, /compare, /analyze-complexity."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.requests import Request
+
+from ai_service.api import requests as rq
+from ai_service.api.responses import JSONResponse
+from ai_service.api.serializers import process_response, timings_ms
+from ai_service.errors import NotReady, ServiceError
+from ai_service.pipeline.document import Document, Options
+from ai_service.pipeline.unicode_norm import normalize
+from ai_service.search.base import NameQuery
+from ai_service.search.scoring import compare_names
+from ai_service.service import ScreeningService
+
+
+def _service(request: Request) -> ScreeningService:
+    return request.app.state.service
+
+
+def _request_id(request: Request) -> str:
+    return request.scope.get("state", {}).get("request_id", "")
+
+
+def _require_ready(service: ScreeningService, options: Options) -> None:
+    if options.search and not service.ready:
+        raise NotReady("lists are not loaded yet; retry shortly", details=service.last_reload)
+
+
+async def _process(service: ScreeningService, text: str, language: str, options: Options) -> Document:
+    doc = await service.pipeline.process(text, language, options)
+    service.observe_document(doc)
+    return doc
+
+
+async def process(request: Request) -> JSONResponse:
+    service = _service(request)
+    data = rq.require_object(await rq.read_json(request, service.settings.body_limit))
+    text = rq.text_field(data, "text", service.settings.max_input_length)
+    language, options = rq.language_field(data), rq.options_field(data)
+    _require_ready(service, options)
+    doc = await _process(service, text, language, options)
+    return JSONResponse(process_response(doc, _request_id(request)))
+
+
+async def process_batch(request: Request) -> JSONResponse:
+    service = _service(request)
+    settings = service.settings
+    data = rq.require_object(await rq.read_json(request, settings.body_limit))
+    texts = rq.texts_field(data, settings.max_batch_size)
+    language, options = rq.language_field(data), rq.options_field(data)
+    _require_ready(service, options)
+    request_id = _request_id(request)
+
+    async def one(index: int, value: Any) -> dict:
+        try:
+            text = rq.check_text(value, f"texts[{index}]", settings.max_input_length)
+            doc = await _process(service, text, language, options)
+        except ServiceError as exc:
+            return {"error": exc.to_dict()["error"], "status": exc.status_code}
+        return process_response(doc, f"{request_id}-{index}")
+
+    results = await asyncio.gather(*(one(i, t) for i, t in enumerate(texts)))
+    service.observe_batch(len(texts))
+    return JSONResponse({"request_id": request_id, "results": list(results)})
+
+
+async def search(request: Request) -> JSONResponse:
+    service = _service(request)
+    data = rq.require_object(await rq.read_json(request, service.settings.body_limit))
+    query = rq.text_field(data, "query", rq.MAX_QUERY_LENGTH).strip()
+    if not query:
+        raise rq.InvalidInput("query", "must contain a name or an identifier")
+    entity_type, limit = rq.entity_type_field(data), rq.limit_field(data)
+    lists = rq.lists_field(data.get("lists"), "lists")
+    _require_ready(service, Options())
+    backend = service.current_backend()
+    assert backend is not None
+    name, _ = normalize(query)
+    compact = name.replace(" ", "").replace("-", "")
+    results = []
+    if compact.isalnum() and sum(c.isdigit() for c in compact) >= 6:
+        for entity in await backend.lookup_id(compact.upper(), lists):
+            results.append({**_entity_hit(entity), "score": 1.0, "matched_by": ["id"], "query": compact,
+                            "alias": entity.primary_name, "explanation": {"id": compact}})
+    else:
+        candidates = await backend.search_name(NameQuery(name, entity_type, lists=lists), limit)
+        results = [c.to_dict() for c in candidates]
+    return JSONResponse({"request_id": _request_id(request), "query": query, "results": results[:limit],
+                         "search_backend": backend.name})
+
+
+def _entity_hit(entity) -> dict:
+    return {"list": entity.list, "entity_id": entity.entity_id, "entity_type": entity.entity_type,
+            "name": entity.primary_name}
+
+
+async def compare(request: Request) -> JSONResponse:
+    service = _service(request)
+    data = rq.require_object(await rq.read_json(request, service.settings.body_limit))
+    a = rq.text_field(data, "a", rq.MAX_QUERY_LENGTH)
+    b = rq.text_field(data, "b", rq.MAX_QUERY_LENGTH)
+    entity_type = rq.entity_type_field(data)
+    result = compare_names(normalize(a)[0], normalize(b)[0], entity_type)
+    bands = service.pipeline.bands
+    return JSONResponse({"score": round(result.score, 4), "match": result.score >= bands.medium,
+                         "band": bands.band(result.score), "explanation": result.explanation})
+
+
+async def analyze_complexity(request: Request) -> JSONResponse:
+    service = _service(request)
+    data = rq.require_object(await rq.read_json(request, service.settings.body_limit))
+    text = rq.text_field(data, "text", service.settings.max_input_length)
+    language = rq.language_field(data)
+    options = Options(search=service.ready, explain=False)
+    doc = await _process(service, text, language, options)
+    return JSONResponse({"request_id": _request_id(request), **complexity_report(doc)})
+
+
+def complexity_report(doc: Document) -> dict:
+    words = sum(t.kind == "word" for t in doc.tokens)
+    reasons: list[str] = []
+    points = 0
+    if len(doc.original) > 1000:
+        points += 2
+        reasons.append(f"long text: {len(doc.original)} characters, split into {doc.chunks} chunks")
+    if len(doc.tokens) > 60:
+        points += 1
+        reasons.append(f"many tokens: {len(doc.tokens)}")
+    if doc.language == "mixed":
+        points += 1
+        reasons.append("mixed scripts/languages")
+    entities = len(doc.persons) + len(doc.organizations)
+    if entities > 2:
+        points += 1
+        reasons.append(f"{entities} entities to screen")
+    if doc.candidates_considered > 30:
+        points += 1
+        reasons.append(f"{doc.candidates_considered} search candidates considered")
+    level = "simple" if points == 0 else "moderate" if points <= 2 else "complex"
+    if not reasons:
+        reasons.append("short single-language text with few entities")
+    return {
+        "complexity": level,
+        "reasons": reasons,
+        "characters": len(doc.original),
+        "tokens": len(doc.tokens),
+        "word_tokens": words,
+        "chunked": doc.chunks > 1,
+        "chunks": doc.chunks,
+        "language": doc.language,
+        "entities": {"persons": len(doc.persons), "organizations": len(doc.organizations),
+                     "ids": len(doc.ids), "dates": len(doc.dates)},
+        "candidates_considered": doc.candidates_considered,
+        "cache": {"hits": doc.cache_hits, "misses": doc.cache_misses},
+        "timings_ms": timings_ms(doc),
+    }

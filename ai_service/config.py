@@ -1,0 +1,168 @@
+"""Settings from the environment (SPEC §10), validated once at start-up.
+
+Every variable has a default so the service starts with no configuration at all
+(embedded backend, the bundled demo list). A bad value stops start-up with a
+message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_LIST = ROOT / "demo" / "demo_list.ftm.json"
+DEMO_LISTS_SPEC = f"demo=ftm:{DEMO_LIST}"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    service_host: str = "0.0.0.0"
+    service_port: int = 8000
+    service_workers: int = 1
+    log_level: str = "INFO"
+    log_config: str = str(ROOT / "logging.yaml")
+    lists: str | None = None  # LISTS; None → bundled demo list
+    search_backend: str = "embedded"
+    search_fallback: str = "embedded"
+    es_url: str | None = None
+    es_username: str | None = None
+    es_password: str | None = None
+    es_api_key: str | None = None
+    es_verify_ssl: bool = True
+    admin_token: str | None = None
+    api_keys: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    max_input_length: int = 10_000
+    max_batch_size: int = 100
+    max_body_bytes: int = 0  # 0 → derived from the two limits above
+    cache_size: int = 100_000
+    connection_pool_size: int = 20
+    prometheus_enabled: bool = True
+    rate_limit_per_minute: int | None = None
+    audit_log_path: str | None = None
+    long_text_threshold: int = 1000
+    risk_high: float = 0.85
+    risk_medium: float = 0.70
+    risk_low: float = 0.50
+    list_download_max_bytes: int = 200 * 1024 * 1024
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def uses_demo_list(self) -> bool:
+        return not self.lists
+
+    @property
+    def lists_spec(self) -> str:
+        return self.lists or DEMO_LISTS_SPEC
+
+    @property
+    def body_limit(self) -> int:
+        # JSON may escape every character as \\uXXXX (6 bytes) — allow that, plus envelope.
+        return self.max_body_bytes or (self.max_input_length * 6 * self.max_batch_size + 65_536)
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name}={raw!r}: must be between 0 and 1")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    low = raw.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected true or false")
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = (env.get(name) or "").strip()
+    if raw.startswith("[") and raw.endswith("]"):  # the older system wrote JSON-ish lists
+        raw = raw[1:-1]
+    return tuple(p.strip().strip("\"'") for p in raw.split(",") if p.strip().strip("\"'"))
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
+def _opt(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    return value if value and value.strip() else None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    rate = _int(env, "RATE_LIMIT_PER_MINUTE", 0)
+    settings = Settings(
+        service_host=env.get("SERVICE_HOST", "0.0.0.0") or "0.0.0.0",
+        service_port=_int(env, "SERVICE_PORT", 8000, 1),
+        service_workers=_int(env, "SERVICE_WORKERS", 1, 1),
+        log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")).upper(),
+        log_config=env.get("LOG_CONFIG") or str(ROOT / "logging.yaml"),
+        lists=_opt(env, "LISTS"),
+        search_backend=_choice(env, "SEARCH_BACKEND", "embedded", ("embedded", "elasticsearch")),
+        search_fallback=_choice(env, "SEARCH_FALLBACK", "embedded", ("embedded", "none")),
+        es_url=_opt(env, "ES_URL"),
+        es_username=_opt(env, "ES_USERNAME"),
+        es_password=_opt(env, "ES_PASSWORD"),
+        es_api_key=_opt(env, "ES_API_KEY"),
+        es_verify_ssl=_bool(env, "ES_VERIFY_SSL", True),
+        admin_token=_opt(env, "ADMIN_TOKEN"),
+        api_keys=_list(env, "API_KEYS"),
+        cors_origins=_list(env, "CORS_ORIGINS"),
+        max_input_length=_int(env, "MAX_INPUT_LENGTH", 10_000, 1),
+        max_batch_size=_int(env, "MAX_BATCH_SIZE", 100, 1),
+        max_body_bytes=_int(env, "MAX_BODY_BYTES", 0),
+        cache_size=_int(env, "CACHE_SIZE", 100_000, 0),
+        connection_pool_size=_int(env, "CONNECTION_POOL_SIZE", 20, 1),
+        prometheus_enabled=_bool(env, "PROMETHEUS_ENABLED", True),
+        rate_limit_per_minute=rate or None,
+        audit_log_path=_opt(env, "AUDIT_LOG_PATH"),
+        long_text_threshold=_int(env, "LONG_TEXT_THRESHOLD", 1000, 100),
+        risk_high=_float(env, "RISK_HIGH", 0.85),
+        risk_medium=_float(env, "RISK_MEDIUM", 0.70),
+        risk_low=_float(env, "RISK_LOW", 0.50),
+    )
+    if not settings.risk_low <= settings.risk_medium <= settings.risk_high:
+        raise ConfigError("RISK_LOW <= RISK_MEDIUM <= RISK_HIGH must hold")
+    if settings.search_backend == "elasticsearch":
+        raise ConfigError(
+            "SEARCH_BACKEND=elasticsearch: this release serves the embedded backend only; "
+            "unset SEARCH_BACKEND or set it to 'embedded'"
+        )
+    return settings

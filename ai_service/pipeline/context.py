@@ -1,0 +1,154 @@
+"""Layer 5 — payment-trigger and context detection.
+
+Marks every token that belongs to payment wording, beneficiary markers,
+document boilerplate, months, bank/address/currency words, stop words, titles,
+legal forms and identifier/date-of-birth markers, so that later layers never
+read them as names. The word lists are data files in ``dictionaries/``; all
+languages are applied to every text (payment texts mix them freely).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ai_service.pipeline.base import Layer
+from ai_service.pipeline.document import ContextSpan, Document, Trigger
+from ai_service.pipeline.tokenization import tokenize
+from ai_service.text.dictionaries import json_data, mapping, word_list
+
+LANGS = ("uk", "ru", "en")
+# Earlier categories win when an entry sits in several lists.
+PER_LANGUAGE = ("payment", "beneficiary", "boilerplate", "months", "bank", "address", "stopwords")
+CATEGORY_NAMES = {"months": "month", "stopwords": "stop"}
+TRIGGER_TYPES = frozenset({"payment", "beneficiary", "boilerplate"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    category: str
+    value: str | None = None
+    kind: str | None = None
+
+
+def _phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(t.text.lower() for t in tokenize(phrase))
+
+
+class ContextMatcher:
+    """Dictionary lookup of words, stems and multi-word phrases."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Entry] = {}
+        self.prefixes: list[tuple[tuple[str, ...], _Entry]] = []
+        self.phrases: dict[str, list[tuple[tuple[str, ...], _Entry]]] = {}
+        for marker, id_type in mapping("context/id_markers").items():
+            self._add_phrase(marker, _Entry("id_marker", id_type))
+        self._add_list("context/dob_markers", _Entry("dob_marker"))
+        for form in json_data("names/legal_forms.json"):
+            entry = _Entry("legal_form", form["abbr"], form.get("kind", "organization"))
+            for variant in [form["abbr"], *form.get("variants", [])]:
+                self._add_phrase(variant, entry)
+        self._add_list("names/titles", _Entry("title"))
+        self._add_list("names/suffixes", _Entry("suffix"))
+        for stem in PER_LANGUAGE:
+            for lang in LANGS:
+                self._add_list(f"context/{stem}_{lang}", _Entry(CATEGORY_NAMES.get(stem, stem)))
+        self._add_list("context/currency", _Entry("currency"))
+        for bucket in self.phrases.values():
+            bucket.sort(key=lambda item: -len(item[0]))
+
+    def _add_list(self, name: str, entry: _Entry) -> None:
+        wl = word_list(name)
+        for w in wl.words:
+            self._add_phrase(w, entry)
+        if wl.prefixes:
+            self.prefixes.append((tuple(wl.prefixes), entry))
+        for phrase in wl.phrases:
+            self._add_phrase(" ".join(phrase), entry)
+
+    def _add_phrase(self, text: str, entry: _Entry) -> None:
+        toks = _phrase_tokens(text)
+        if not toks:
+            return
+        if len(toks) == 1:
+            self.words.setdefault(toks[0], entry)
+            return
+        bucket = self.phrases.setdefault(toks[0], [])
+        if all(existing != toks for existing, _ in bucket):
+            bucket.append((toks, entry))
+
+    @lru_cache(maxsize=65536)
+    def word(self, lower: str) -> _Entry | None:
+        entry = self.words.get(lower)
+        if entry is not None:
+            return entry
+        for prefixes, pentry in self.prefixes:
+            if lower.startswith(prefixes):
+                return pentry
+        return None
+
+
+class ContextLayer(Layer):
+    name = "context"
+
+    def __init__(self) -> None:
+        self.matcher = ContextMatcher()
+
+    async def run(self, doc: Document) -> None:
+        tokens = doc.tokens
+        n = len(tokens)
+        lowers = [t.text.lower() for t in tokens]
+        matcher = self.matcher
+        spans: list[ContextSpan] = []
+        hits_before = matcher.word.cache_info().hits
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            if tok.kind == "number":
+                i += 1
+                continue
+            low = lowers[i]
+            matched = 0
+            for phrase, entry in matcher.phrases.get(low, ()):
+                k = len(phrase)
+                if tuple(lowers[i : i + k]) == phrase:
+                    spans.append(ContextSpan(i, i + k - 1, entry.category, entry.value, entry.kind))
+                    matched = k
+                    break
+            if matched:
+                i += matched
+                continue
+            if tok.kind == "word" and not _is_initial(tokens, i):
+                entry = matcher.word(low)
+                if entry is not None:
+                    spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
+            i += 1
+        info = matcher.word.cache_info()
+        hits = info.hits - hits_before
+        doc.count_cache(self.name, hits, max(0, len(tokens) - hits))
+        for span in spans:
+            for j in range(span.first, span.last + 1):
+                tokens[j].context = span.category
+            if span.category in TRIGGER_TYPES:
+                start, end = tokens[span.first].start, tokens[span.last].end
+                doc.triggers.append(Trigger(doc.text[start:end], span.category, start, end))
+        doc.context_spans = spans
+
+    def cache_info(self) -> dict[str, int | float]:
+        info = self.matcher.word.cache_info()
+        return {"hits": info.hits, "misses": info.misses, "size": info.currsize}
+
+    def clear_cache(self) -> None:
+        self.matcher.word.cache_clear()
+
+
+def _is_initial(tokens: list, i: int) -> bool:
+    """A lone capital letter followed by a dot is an initial, not a stop word."""
+    tok = tokens[i]
+    return (
+        len(tok.text) == 1
+        and tok.text.isupper()
+        and i + 1 < len(tokens)
+        and tokens[i + 1].text == "."
+    )

@@ -1,0 +1,157 @@
+"""Layer 6 — morphology: every name-capable token gets its possible name readings.
+
+pymorphy3 (uk and ru dictionaries) gives the grammatical readings; this layer
+keeps those that can be part of a person's name — given name, surname,
+patronymic — with gender, case and nominative form. Given names the analyzer
+does not tag (``Олені`` is tagged only as ``олень``/``олена`` nouns) are
+recognised through the project's given-name dictionary, and diminutives resolve
+to the full name of the same language (``Сашко`` → ``Олександр``). Which reading
+wins is decided later, per person, by gender and case agreement (signals layer).
+Results are cached per (token, language).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pymorphy3
+
+from ai_service.pipeline.base import Layer
+from ai_service.pipeline.document import Document, MorphInfo, NameForm
+from ai_service.text.dictionaries import json_data, mapping
+
+GENDERS = {"masc": "male", "femn": "female"}
+DICT_GENDERS = {"m": "male", "f": "female"}
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2")
+_PATRONYMIC_ENDINGS = ("ович", "евич", "євич", "йович", "ич", "івна", "ївна", "овна", "евна", "ична", "інична")
+
+
+class NameLexicon:
+    """Given names and diminutives per language, from ``dictionaries/names``."""
+
+    def __init__(self) -> None:
+        self.given: dict[str, dict[str, str]] = {}
+        self.diminutives: dict[str, dict[str, object]] = {}
+        for lang in ("uk", "ru", "en"):
+            self.given[lang] = {k.lower(): DICT_GENDERS.get(v, "u") for k, v in mapping(f"names/given_{lang}").items()}
+            self.diminutives[lang] = {k.lower(): v for k, v in json_data(f"names/diminutives_{lang}.json").items()}
+
+    def given_gender(self, word: str, lang: str) -> str | None:
+        """'male' / 'female' / 'u' (either) when ``word`` is a given name in ``lang``."""
+        return self.given.get(lang, {}).get(word)
+
+    def full_forms(self, word: str, lang: str) -> list[tuple[str, str | None]]:
+        """Full names for a diminutive: [(full name lowercase, gender)]."""
+        value = self.diminutives.get(lang, {}).get(word)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            full = value.lower()
+            return [(full, self._gender_of(full, lang))]
+        return [(str(v).lower(), DICT_GENDERS.get(k[0], k if k in ("male", "female") else None))
+                for k, v in dict(value).items()]
+
+    def _gender_of(self, name: str, lang: str) -> str | None:
+        g = self.given_gender(name, lang)
+        return g if g in ("male", "female") else None
+
+
+class MorphologyLayer(Layer):
+    name = "morphology"
+
+    def __init__(self, cache_size: int = 100_000) -> None:
+        self.analyzers = {"uk": pymorphy3.MorphAnalyzer(lang="uk"), "ru": pymorphy3.MorphAnalyzer(lang="ru")}
+        self.lexicon = NameLexicon()
+        self.analyze = lru_cache(maxsize=cache_size)(self._analyze)
+
+    async def run(self, doc: Document) -> None:
+        before = self.analyze.cache_info()
+        analyze = self.analyze
+        for tok in doc.tokens:
+            if tok.kind != "word" or tok.context is not None or tok.lang is None:
+                continue
+            tok.morph = analyze(tok.text.lower(), tok.lang)
+        after = self.analyze.cache_info()
+        doc.count_cache(self.name, after.hits - before.hits, after.misses - before.misses)
+
+    def cache_info(self) -> dict[str, int | float]:
+        info = self.analyze.cache_info()
+        return {"hits": info.hits, "misses": info.misses, "size": info.currsize, "maxsize": info.maxsize or 0}
+
+    def clear_cache(self) -> None:
+        self.analyze.cache_clear()
+
+    def _analyze(self, word: str, lang: str) -> MorphInfo:
+        if lang == "en" or lang not in self.analyzers:
+            return self._analyze_latin(word)
+        forms: dict[tuple[str, str | None, str, str], set[str]] = {}
+        known_common = False
+        has_known = False
+        lemma = word
+        parses = self.analyzers[lang].parse(word)
+        for p in parses:
+            tag = p.tag
+            gender = GENDERS.get(tag.gender or "")
+            case = tag.case or "nomn"
+            if tag.number == "plur" and ("Name" in tag or "Patr" in tag or "Surn" in tag):
+                continue  # a person is one person: plural readings only mislead
+            if "Patr" in tag:
+                key = ("patronymic", gender, _nominative(p, word), "morph")
+            elif "Surn" in tag:
+                key = ("surname", gender, _nominative(p, word), "morph")
+            elif "Name" in tag:
+                key = ("given", gender, self._full_name(p.normal_form, lang), "morph")
+            elif tag.POS == "NOUN" and self.lexicon.given_gender(p.normal_form, lang):
+                # Names the analyzer only knows as common nouns (Олена, Марія).
+                g = self.lexicon.given_gender(p.normal_form, lang)
+                if g in ("male", "female") and gender not in (None, g):
+                    continue
+                key = ("given", gender or (g if g != "u" else None), p.normal_form, "dictionary")
+            else:
+                if p.is_known and p.score >= 0.1:
+                    has_known = True
+                continue
+            forms.setdefault(key, set()).add(case)
+        if parses:
+            lemma = parses[0].normal_form
+        for full, gender in self.lexicon.full_forms(word, lang):
+            forms.setdefault(("given", gender, full, "dictionary"), set()).add("nomn")
+        if not forms and word.endswith(_PATRONYMIC_ENDINGS) and len(word) > 6:
+            g = "female" if word.endswith("на") else "male"
+            forms[("patronymic", g, word, "guess")] = {"nomn"}
+        if not forms:
+            known_common = has_known
+            if not known_common:
+                # Unknown capitalised words are most often surnames (invariable ones too).
+                forms[("surname", None, word, "guess")] = set(CASES)
+        return MorphInfo(
+            forms=tuple(NameForm(r, g, n, frozenset(c), s) for (r, g, n, s), c in forms.items()),
+            known_common=known_common,
+            lemma=lemma,
+        )
+
+    def _full_name(self, nominative: str, lang: str) -> str:
+        full = self.lexicon.full_forms(nominative, lang)
+        return full[0][0] if len(full) == 1 else nominative
+
+    def _analyze_latin(self, word: str) -> MorphInfo:
+        forms: list[NameForm] = []
+        g = self.lexicon.given_gender(word, "en")
+        full = self.lexicon.full_forms(word, "en")
+        for name, gender in full:
+            forms.append(NameForm("given", gender, name, frozenset({"nomn"}), "dictionary"))
+        if g is not None and not full:
+            forms.append(NameForm("given", g if g != "u" else None, word, frozenset({"nomn"}), "dictionary"))
+        forms.append(NameForm("surname", None, word, frozenset({"nomn"}), "latin"))
+        return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
+
+
+def _nominative(parse: pymorphy3.analyzer.Parse, word: str) -> str:
+    """Nominative singular keeping the parse's gender (Пугачевой → пугачева)."""
+    if "Fixd" in parse.tag:
+        return word
+    inflected = parse.inflect({"nomn", "sing"}) or parse.inflect({"nomn"})
+    form = inflected.word if inflected is not None else parse.normal_form
+    if "ё" in form and "ё" not in word:
+        form = form.replace("ё", "е")
+    return form

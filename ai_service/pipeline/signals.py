@@ -1,0 +1,169 @@
+"""Layer 7 — signals: persons, organisations, identifiers and dates.
+
+Identifiers and dates are found on the text (checksums, calendars), the tokens
+they cover are set aside, organisations are read off legal forms and quotes,
+and what remains of name-capable tokens is grouped into persons. Every
+identifier and date of birth is then attached to the nearest entity it fits.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+
+from ai_service.pipeline.base import Layer
+from ai_service.pipeline.document import (
+    DateSignal,
+    Document,
+    IdSignal,
+    OrganizationSignal,
+    PersonSignal,
+    Token,
+)
+from ai_service.recognizers.organizations import find_organizations
+from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
+from ai_service.text.dates import find_dates
+from ai_service.text.identifiers import find_identifiers
+
+ORG_ID_TYPES = frozenset({"edrpou", "ogrn", "registration"})
+PERSON_ID_TYPES = frozenset({"rnokpp", "passport"})
+MAX_ATTACH_DISTANCE = 80  # characters between an entity and its identifier
+_ADJACENT_GAP = re.compile(r"[\s,;:()]*")
+MIN_AGE_YEARS = 14  # an adjacent date later than this is not a birth date
+
+
+def _caseless(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
+
+
+class SignalsLayer(Layer):
+    name = "signals"
+
+    async def run(self, doc: Document) -> None:
+        text, tokens = doc.text, doc.tokens
+        ids = [IdSignal(m.type, m.value, m.valid, m.start, m.end, m.marker) for m in find_identifiers(text)]
+        dates = [DateSignal(m.value, m.kind, m.start, m.end) for m in find_dates(text)]
+        _mark(tokens, ids, "id")
+        _mark(tokens, dates, "date")
+
+        orgs = find_organizations(tokens, doc.context_spans, text)
+        in_org = {i for m in orgs for i in range(m.first, m.last + 1)}
+        organizations = [OrganizationSignal((m.core_start, m.core_end), m.legal_form, m.core) for m in orgs]
+        for sig, m in zip(organizations, orgs):
+            sig.text_span = (tokens[m.first].start, tokens[m.last].end)
+
+        persons = self._persons(doc, in_org)
+        _attach_ids(ids, persons, organizations)
+        _attach_dates(text, dates, persons)
+        doc.ids, doc.dates = ids, dates
+        doc.persons, doc.organizations = persons, organizations
+
+    def _persons(self, doc: Document, in_org: set[int]) -> list[PersonSignal]:
+        tokens, text = doc.tokens, doc.text
+        caseless = _caseless(text)
+        titles_before: dict[int, list[str]] = {}
+        person_forms: dict[int, str] = {}
+        for span in doc.context_spans:
+            if span.category == "title":
+                titles_before.setdefault(span.last + 1, []).append(text[tokens[span.first].start : tokens[span.last].end])
+            elif span.category == "legal_form" and span.kind == "person":
+                person_forms[span.last + 1] = span.value or ""
+        persons: list[PersonSignal] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            run: list[RunItem] = []
+            start = i
+            while i < n:
+                item, nxt = _run_item(tokens, i, in_org, caseless)
+                if item is None:
+                    break
+                run.append(item)
+                i = nxt
+            if not run:
+                i += 1
+                continue
+            for items, roles in split_run(run):
+                if items and is_person(items, roles):
+                    person = build_person(items, roles, text)
+                    first_index = tokens.index(items[0].token, start)
+                    person.titles = titles_before.get(first_index, [])
+                    person.legal_form = person_forms.get(first_index)
+                    persons.append(person)
+        return persons
+
+
+def _run_item(tokens: list[Token], i: int, in_org: set[int], caseless: bool) -> tuple[RunItem | None, int]:
+    tok = tokens[i]
+    if i in in_org or tok.kind != "word":
+        return None, i
+    if (
+        len(tok.text) == 1
+        and tok.text.isupper()
+        and i + 1 < len(tokens)
+        and tokens[i + 1].text == "."
+    ):
+        j = i + 1
+        while j < len(tokens) and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
+            j += 1
+        return RunItem(tok, True, tokens[j - 1].end), j
+    if tok.context is not None or tok.morph is None or tok.morph.known_common or not tok.morph.forms:
+        return None, i
+    if len(tok.text) < 2:
+        return None, i
+    capital = tok.text[:1].isupper()
+    if not capital:
+        trusted = any(f.source in ("morph", "dictionary") for f in tok.morph.forms)
+        if not (caseless and trusted):
+            return None, i
+    return RunItem(tok, False, tok.end), i + 1
+
+
+def _mark(tokens: list[Token], spans: list, label: str) -> None:
+    if not spans:
+        return
+    for tok in tokens:
+        for s in spans:
+            if tok.start < s.end and s.start < tok.end:
+                tok.context = tok.context or label
+                break
+
+
+def _distance(entity_start: int, entity_end: int, start: int, end: int) -> float:
+    if start >= entity_end:
+        return start - entity_end
+    if end <= entity_start:
+        return 2.0 * (entity_start - end)  # identifiers usually follow the name
+    return 0.0
+
+
+def _attach_ids(ids: list[IdSignal], persons: list[PersonSignal], orgs: list[OrganizationSignal]) -> None:
+    for ident in ids:
+        best: tuple[float, PersonSignal | OrganizationSignal] | None = None
+        for ent in [*persons, *orgs]:
+            d = _distance(ent.start, ent.end, ident.start, ident.end)
+            is_org = isinstance(ent, OrganizationSignal)
+            if ident.type in ORG_ID_TYPES and not is_org or ident.type in PERSON_ID_TYPES and is_org:
+                d += 40
+            if ident.type == "inn":
+                d += 40 if (len(ident.value) == 12) == is_org else 0
+            if d <= MAX_ATTACH_DISTANCE and (best is None or d < best[0]):
+                best = (d, ent)
+        if best is not None:
+            best[1].ids.append(ident)
+
+
+def _attach_dates(text: str, dates: list[DateSignal], persons: list[PersonSignal]) -> None:
+    latest_birth_year = date.fromtimestamp(time.time()).year - MIN_AGE_YEARS
+    for d in dates:
+        best: tuple[float, PersonSignal] | None = None
+        for p in persons:
+            dist = _distance(p.start, p.end, d.start, d.end)
+            adjacent = d.start >= p.end and _ADJACENT_GAP.fullmatch(text[p.end : d.start]) is not None
+            if d.kind == "dob" or (adjacent and int(d.value[:4]) <= latest_birth_year):
+                if dist <= MAX_ATTACH_DISTANCE and (best is None or dist < best[0]):
+                    best = (dist, p)
+        if best is not None and best[1].dob is None:
+            best[1].dob = d.value
+            d.kind = "dob"

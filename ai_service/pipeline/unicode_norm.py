@@ -1,0 +1,99 @@
+"""Layer 2 — Unicode normalization.
+
+NFC, compatibility folding of presentation forms (full-width letters, ligatures,
+exotic spaces), apostrophe/quote/dash variants to ASCII, and homoglyph folding
+inside words that mix Cyrillic and Latin letters (``Пeтренко`` with a Latin
+``e``). Digits and case are never changed; ``№`` stays ``№`` (NFKC would turn
+it into ``No``). Spans stay mappable to the input through ``offset_map``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ai_service.pipeline.base import Layer
+from ai_service.pipeline.document import Document
+
+_ONE_TO_ONE = {
+    **{ord(c): "'" for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032\u02b9\u201b\uff07"},
+    **{ord(c): '"' for c in "\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a\uff02\u2033"},
+    **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+    **{ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+       "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"},
+    # Full-width ASCII letters and punctuation (not digits: digits are never changed).
+    **{cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if not 0xFF10 <= cp <= 0xFF19},
+}
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
+_SLOW_PATH = re.compile("[\u0300-\u036f\ufb00-\ufb06\u0132\u0133]")  # combining marks, ligatures
+_NEEDS_WORK = re.compile("[^\x00-\x7f\u0400-\u045f]")  # anything beyond ASCII + basic Cyrillic
+
+# Confusable letters between the two scripts, both directions.
+_LAT_TO_CYR = dict(zip("aceopxyiABCEHIKMOPTXY", "асеорхуіАВСЕНІКМОРТХУ"))
+_CYR_TO_LAT = {v: k for k, v in _LAT_TO_CYR.items()} | {"и": "u", "к": "k", "т": "t", "м": "m"}
+_TO_CYR = str.maketrans(_LAT_TO_CYR)
+_TO_LAT = str.maketrans(_CYR_TO_LAT)
+_MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+")
+_CYR = re.compile("[\u0400-\u04ff]")
+_STRESS_MARKS = {"\u0300", "\u0301"}
+_LAT = re.compile("[a-zA-Z]")
+
+
+def _fold_homoglyphs(word: str) -> str:
+    """Fold the minority script's look-alike letters into the word's dominant script."""
+    cyr = len(_CYR.findall(word))
+    lat = len(_LAT.findall(word))
+    if cyr >= lat:
+        return word.translate(_TO_CYR)
+    return word.translate(_TO_LAT)
+
+
+def normalize(text: str) -> tuple[str, list[int] | None]:
+    """Return the normalized text and a map to input offsets (None when 1:1)."""
+    mapping: list[int] | None = None
+    if _NEEDS_WORK.search(text) is not None:
+        text = text.translate(_ONE_TO_ONE)
+        nfc = unicodedata.normalize("NFC", text)
+        if nfc != text or _SLOW_PATH.search(text) is not None:
+            text, mapping = _normalize_clusters(text)
+    if _MIXED_WORD.search(text) is not None:
+        text = _MIXED_WORD.sub(lambda m: _fold_homoglyphs(m.group()), text)
+    return text, mapping
+
+
+def _normalize_clusters(text: str) -> tuple[str, list[int]]:
+    """Slow path: compose per base character + combining marks, keeping offsets."""
+    out: list[str] = []
+    mapping: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = text[i:j]
+        if j > i + 1 and _CYR.match(cluster) and set(cluster[1:]) <= _STRESS_MARKS:
+            cluster = cluster[0]  # stress marks on Cyrillic vowels are not spelling
+        piece = _LIGATURES.get(cluster) or unicodedata.normalize("NFC", cluster)
+        out.append(piece)
+        mapping.extend([i] * len(piece))
+        i = j
+    return "".join(out), mapping
+
+
+def compose_maps(first: list[int] | None, second: list[int] | None) -> list[int] | None:
+    """Offsets through two successive rewrites: second maps into first's output."""
+    if second is None:
+        return first
+    if first is None:
+        return second
+    return [first[i] for i in second]
+
+
+class UnicodeLayer(Layer):
+    name = "unicode"
+
+    async def run(self, doc: Document) -> None:
+        text, mapping = normalize(doc.text)
+        doc.text = text
+        doc.offset_map = compose_maps(doc.offset_map, mapping)

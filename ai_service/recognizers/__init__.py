@@ -1,0 +1,1 @@
+"""Recognizers used by the signals layer: persons and organisations from tokens."""

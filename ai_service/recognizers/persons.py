@@ -1,0 +1,164 @@
+"""Persons from token runs: roles, splitting, gender and case agreement.
+
+A run is a sequence of name-capable tokens and initials with nothing else
+between them. Each token has readings (given / surname / patronymic, from the
+morphology layer); a run is cut into persons so that nobody has two given names,
+two surnames or two patronymics, and each person gets the role assignment that
+scores best (known readings, canonical word orders). The nominative of every
+part is then chosen to agree in gender — from the patronymic first, then the
+given name, then the surname — and in grammatical case with the other parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from ai_service.pipeline.document import NamePart, NameForm, PersonSignal, Token
+from ai_service.text.casing import display_case
+
+ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "guess"): 2.0,
+               ("given", "morph"): 2.2, ("given", "dictionary"): 2.0,
+               ("surname", "morph"): 2.0, ("surname", "guess"): 1.0, ("surname", "latin"): 1.0,
+               ("given", "latin"): 1.0}
+CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "patronymic"),
+                    ("given", "surname"), ("surname", "given"), ("given", "patronymic")}
+MAX_INITIALS = 3
+
+
+@dataclass(slots=True)
+class RunItem:
+    """One element of a run: a name token, or an initial (letter + its dots)."""
+
+    token: Token
+    initial: bool
+    end: int  # end offset including the initial's dot
+
+
+def _roles(item: RunItem) -> dict[str, float]:
+    if item.initial:
+        return {"initial": 1.0}
+    best: dict[str, float] = {}
+    for form in item.token.morph.forms if item.token.morph else ():
+        w = ROLE_WEIGHT.get((form.role, form.source), 1.0)
+        if w > best.get(form.role, 0.0):
+            best[form.role] = w
+    return best
+
+
+def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
+    """Best role assignment for one person, or None when none is valid."""
+    options = [list(_roles(it).items()) for it in items]
+    if any(not o for o in options):
+        return None
+    best: tuple[float, tuple[str, ...]] | None = None
+    for combo in product(*options):
+        roles = tuple(r for r, _ in combo)
+        named = [r for r in roles if r != "initial"]
+        if len(named) != len(set(named)) or roles.count("initial") > MAX_INITIALS:
+            continue
+        score = sum(w for _, w in combo)
+        if tuple(named) in CANONICAL_ORDERS:
+            score += 0.5
+        for a, b in zip(roles, roles[1:]):
+            if a == "given" and b == "patronymic":
+                score += 0.6
+            if a == "patronymic" and b == "given":
+                score -= 1.0
+        if best is None or score > best[0]:
+            best = (score, roles)
+    return best
+
+
+def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:
+    """Cut a run into persons, extending each while a valid assignment exists."""
+    people: list[tuple[list[RunItem], tuple[str, ...]]] = []
+    current: list[RunItem] = []
+    roles: tuple[str, ...] = ()
+    for item in items:
+        trial = _assign(current + [item]) if current else _assign([item])
+        # Prefer starting a new person at an initial that follows a complete name
+        # only when the initials cannot belong to the current one.
+        if trial is not None and len([r for r in trial[1] if r != "initial"]) <= 3:
+            current.append(item)
+            roles = trial[1]
+            continue
+        if current:
+            people.append((current, roles))
+        single = _assign([item])
+        current, roles = ([item], single[1]) if single else ([], ())
+    if current:
+        people.append((current, roles))
+    return people
+
+
+def _gender(items: list[RunItem], roles: tuple[str, ...]) -> str | None:
+    for wanted in ("patronymic", "given", "surname"):
+        genders: set[str | None] = set()
+        for it, role in zip(items, roles):
+            if role == wanted and it.token.morph:
+                genders |= {f.gender for f in it.token.morph.forms if f.role == wanted}
+        known = {g for g in genders if g}
+        if len(known) == 1:
+            return known.pop()
+    return None
+
+
+def _choose_form(forms: list[NameForm], gender: str | None, cases: set[str] | None) -> NameForm:
+    def rank(f: NameForm) -> tuple[int, int, int]:
+        gender_ok = 2 if f.gender == gender and gender else (1 if f.gender is None else 0)
+        case_ok = 1 if cases and f.cases & cases else 0
+        source = {"morph": 2, "dictionary": 1}.get(f.source, 0)
+        return (gender_ok, case_ok, source)
+
+    return max(forms, key=rank)
+
+
+def build_person(items: list[RunItem], roles: tuple[str, ...], text: str) -> PersonSignal:
+    gender = _gender(items, roles)
+    forms_per_item: list[list[NameForm]] = []
+    for it, role in zip(items, roles):
+        forms = [f for f in (it.token.morph.forms if it.token.morph else ()) if f.role == role]
+        forms_per_item.append(forms)
+    # Cases every named part can share, for the gender chosen (agreement).
+    common: set[str] | None = None
+    for forms in forms_per_item:
+        if not forms:
+            continue
+        cs: set[str] = set()
+        for f in forms:
+            if gender is None or f.gender in (gender, None):
+                cs |= f.cases
+        common = cs if common is None else (common & cs) or common
+    parts: list[NamePart] = []
+    for it, role, forms in zip(items, roles, forms_per_item):
+        tok = it.token
+        if role == "initial":
+            parts.append(NamePart(text[tok.start : it.end], tok.text.upper() + ".", "initial", tok.start, it.end))
+            continue
+        form = _choose_form(forms, gender, common)
+        normalized = display_case(tok.text, form.nominative)
+        parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
+        if gender is None and form.gender:
+            gender = form.gender
+    start, end = items[0].token.start, items[-1].end
+    return PersonSignal(parts=parts, start=start, end=end, gender=gender)
+
+
+def is_person(items: list[RunItem], roles: tuple[str, ...]) -> bool:
+    """Whether a role-assigned item group is a person worth reporting."""
+    named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
+    if not named:
+        return False
+    has_initials = len(named) < len(items)
+    if has_initials:
+        return any(r == "surname" for _, r in named) or len(named) >= 1
+    if len(named) >= 2:
+        return True
+    it, role = named[0]
+    forms = it.token.morph.forms if it.token.morph else ()
+    sources = {f.source for f in forms if f.role == role}
+    if role in ("given", "patronymic"):
+        return True
+    # A lone surname: trusted when the analyzer tags it, or written like a name.
+    return "morph" in sources or it.token.text[:1].isupper()

@@ -1,0 +1,174 @@
+"""The running service: settings, the current list snapshot and index, the pipeline.
+
+Lists load in the background at start-up so liveness answers at once and
+readiness turns 200 when the first snapshot is searchable. A reload builds a
+complete new snapshot and index beside the old ones and swaps a single
+reference: requests in flight finish on the old data, and a failed reload
+leaves the old data in place and records why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from ai_service import metrics
+from ai_service.config import Settings
+from ai_service.lists.config import parse_lists_spec
+from ai_service.lists.loader import ListsSnapshot, load_sources
+from ai_service.pipeline.decision import RiskBands
+from ai_service.pipeline.orchestrator import Pipeline
+from ai_service.search.embedded import EmbeddedBackend
+from ai_service.search.index import EmbeddedIndex
+from ai_service.stats import RequestStats
+
+log = logging.getLogger("ai_service.service")
+
+
+class DownloadError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One list snapshot with the backend built from it; swapped as a whole."""
+
+    snapshot: ListsSnapshot
+    backend: EmbeddedBackend
+    built_at: float
+    build_seconds: float
+
+
+class ScreeningService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.generation: Generation | None = None
+        self.pipeline = Pipeline(
+            self.current_backend,
+            max_input_length=settings.max_input_length,
+            chunk_threshold=settings.long_text_threshold,
+            cache_size=settings.cache_size,
+            bands=RiskBands(settings.risk_high, settings.risk_medium, settings.risk_low),
+        )
+        self.stats = RequestStats()
+        self.started_at = time.time()
+        self.startup_complete = asyncio.Event()
+        self.last_reload: dict = {"status": "pending"}
+        self.http: httpx.AsyncClient | None = None
+        self._reload_lock = asyncio.Lock()
+        self._startup_task: asyncio.Task | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    async def start(self) -> None:
+        limits = httpx.Limits(
+            max_connections=self.settings.connection_pool_size,
+            max_keepalive_connections=self.settings.connection_pool_size,
+        )
+        self.http = httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(30.0, connect=5.0),
+                                      follow_redirects=True)
+        if self.settings.uses_demo_list:
+            log.info("LISTS is not set: serving the bundled demo list of fictional entities")
+        self._startup_task = asyncio.create_task(self._initial_load())
+
+    async def _initial_load(self) -> None:
+        try:
+            await self.reload()
+        except Exception:  # logged with the reason in reload(); readiness stays 503
+            pass
+        finally:
+            self.startup_complete.set()
+
+    async def stop(self) -> None:
+        if self._startup_task is not None and not self._startup_task.done():
+            self._startup_task.cancel()
+        if self.http is not None:
+            await self.http.aclose()
+
+    # -- state -------------------------------------------------------------
+    def current_backend(self) -> EmbeddedBackend | None:
+        gen = self.generation
+        return gen.backend if gen is not None else None
+
+    @property
+    def ready(self) -> bool:
+        gen = self.generation
+        return gen is not None and gen.snapshot.total_entities > 0
+
+    # -- observations ---------------------------------------------------------
+    def observe_document(self, doc) -> None:
+        """Per-text figures for metrics and /stats (decision, matches, layers, caches)."""
+        risk = doc.decision.get("risk")
+        if risk:
+            self.stats.record_risk(risk)
+            metrics.count_decision(risk)
+        if doc.matches:
+            metrics.count_matches(m.entity.list for m in doc.matches)
+        metrics.observe_layers(doc.timings)
+        for layer in set(doc.cache_hits) | set(doc.cache_misses):
+            metrics.count_cache(layer, doc.cache_hits.get(layer, 0), doc.cache_misses.get(layer, 0))
+
+    def observe_batch(self, size: int) -> None:
+        metrics.observe_batch(size)
+
+    # -- lists ---------------------------------------------------------------
+    async def reload(self) -> dict:
+        """Load every configured source and swap in the result; keep the old data on failure."""
+        async with self._reload_lock:
+            started = time.perf_counter()
+            try:
+                sources = parse_lists_spec(self.settings.lists_spec)
+                snapshot = await load_sources(sources, fetch=self._fetch)
+                index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
+            except Exception as exc:
+                reason = str(exc) or exc.__class__.__name__
+                self.last_reload = {"status": "failed", "error": reason, "at": time.time(),
+                                    "kept_previous": self.generation is not None}
+                metrics.count_reload("failure")
+                log.error("list reload failed, keeping previous data: %s", reason)
+                raise
+            seconds = time.perf_counter() - started
+            self.generation = Generation(snapshot, EmbeddedBackend(index), time.time(), seconds)
+            self.last_reload = {"status": "ok", "at": time.time(), "seconds": round(seconds, 3),
+                                "entities": snapshot.total_entities}
+            metrics.count_reload("success")
+            metrics.set_list_gauges(
+                (name, lst.entity_count, lst.loaded_at) for name, lst in snapshot.lists.items()
+            )
+            log.info("lists loaded: %d entities in %d lists in %.2f s",
+                     snapshot.total_entities, len(snapshot.lists), seconds)
+            return self.last_reload
+
+    async def _fetch(self, url: str) -> bytes:
+        """Download a list with the shared pooled client: size limit, retries, checksum log."""
+        assert self.http is not None
+        limit = self.settings.list_download_max_bytes
+        last: Exception | None = None
+        for attempt in range(3):
+            try:
+                async with self.http.stream("GET", url) as resp:
+                    if resp.status_code == 404:
+                        raise FileNotFoundError(f"{url}: 404 Not Found")
+                    resp.raise_for_status()
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in resp.aiter_bytes():
+                        size += len(chunk)
+                        if size > limit:
+                            raise DownloadError(f"{url}: larger than {limit} bytes")
+                        chunks.append(chunk)
+                    expected = resp.headers.get("content-length")
+                    if expected is not None and int(expected) != size:
+                        raise DownloadError(f"{url}: truncated download ({size} of {expected} bytes)")
+                    data = b"".join(chunks)
+                    log.info("downloaded list source (%d bytes, sha256 %s)", size,
+                             hashlib.sha256(data).hexdigest()[:12])
+                    return data
+            except (httpx.TransportError, httpx.HTTPStatusError, DownloadError) as exc:
+                last = exc
+                await asyncio.sleep(0.5 * (attempt + 1))
+        raise DownloadError(f"{url}: download failed after 3 attempts: {last}")

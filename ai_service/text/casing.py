@@ -1,0 +1,22 @@
+"""Writing normalized name parts back in a reader's casing."""
+
+from __future__ import annotations
+
+
+def display_case(source: str, normalized: str) -> str:
+    """Case ``normalized`` like a name: keep deliberate mixed case from the source
+    (``O'Connor``, ``McDonald``) when the word did not change, otherwise
+    capitalise each hyphen-separated part (``Петрова-Сидорова``, ``Мар'яна``)."""
+    if normalized.lower() == source.lower() and not (source.isupper() or source.islower()):
+        return source
+    return "-".join(_capitalize_part(p) for p in normalized.split("-"))
+
+
+def _capitalize_part(part: str) -> str:
+    if not part:
+        return part
+    head, sep, tail = part.partition("'")
+    # Latin O'/D'/L' prefixes capitalise what follows; Cyrillic Мар'яна does not.
+    if sep and len(head) == 1 and head.isascii() and tail:
+        return head.upper() + "'" + tail[:1].upper() + tail[1:].lower()
+    return part[:1].upper() + part[1:].lower()
