@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_LIST = ROOT / "demo" / "demo_list.ftm.json"
-DEMO_LISTS_SPEC = f"demo=ftm:{DEMO_LIST}"
 
 
 class ConfigError(ValueError):
@@ -57,10 +55,6 @@ class Settings:
     @property
     def uses_demo_list(self) -> bool:
         return not self.lists
-
-    @property
-    def lists_spec(self) -> str:
-        return self.lists or DEMO_LISTS_SPEC
 
     @property
     def body_limit(self) -> int:

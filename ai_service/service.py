@@ -10,7 +10,6 @@ leaves the old data in place and records why.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ import httpx
 
 from ai_service import metrics
 from ai_service.config import Settings
-from ai_service.lists.config import parse_lists_spec
+from ai_service.lists.config import sources_from_setting
+from ai_service.lists.fetch import http_fetcher
 from ai_service.lists.loader import ListsSnapshot, load_sources
 from ai_service.pipeline.decision import RiskBands
 from ai_service.pipeline.orchestrator import Pipeline
@@ -28,10 +28,6 @@ from ai_service.search.index import EmbeddedIndex
 from ai_service.stats import RequestStats
 
 log = logging.getLogger("ai_service.service")
-
-
-class DownloadError(Exception):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +117,9 @@ class ScreeningService:
         async with self._reload_lock:
             started = time.perf_counter()
             try:
-                sources = parse_lists_spec(self.settings.lists_spec)
-                snapshot = await load_sources(sources, fetch=self._fetch)
+                sources = sources_from_setting(self.settings.lists)
+                fetch = http_fetcher(self.http, max_bytes=self.settings.list_download_max_bytes) if self.http else None
+                snapshot = await load_sources(sources, fetch=fetch)
                 index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
             except Exception as exc:
                 reason = str(exc) or exc.__class__.__name__
@@ -142,33 +139,3 @@ class ScreeningService:
             log.info("lists loaded: %d entities in %d lists in %.2f s",
                      snapshot.total_entities, len(snapshot.lists), seconds)
             return self.last_reload
-
-    async def _fetch(self, url: str) -> bytes:
-        """Download a list with the shared pooled client: size limit, retries, checksum log."""
-        assert self.http is not None
-        limit = self.settings.list_download_max_bytes
-        last: Exception | None = None
-        for attempt in range(3):
-            try:
-                async with self.http.stream("GET", url) as resp:
-                    if resp.status_code == 404:
-                        raise FileNotFoundError(f"{url}: 404 Not Found")
-                    resp.raise_for_status()
-                    chunks: list[bytes] = []
-                    size = 0
-                    async for chunk in resp.aiter_bytes():
-                        size += len(chunk)
-                        if size > limit:
-                            raise DownloadError(f"{url}: larger than {limit} bytes")
-                        chunks.append(chunk)
-                    expected = resp.headers.get("content-length")
-                    if expected is not None and int(expected) != size:
-                        raise DownloadError(f"{url}: truncated download ({size} of {expected} bytes)")
-                    data = b"".join(chunks)
-                    log.info("downloaded list source (%d bytes, sha256 %s)", size,
-                             hashlib.sha256(data).hexdigest()[:12])
-                    return data
-            except (httpx.TransportError, httpx.HTTPStatusError, DownloadError) as exc:
-                last = exc
-                await asyncio.sleep(0.5 * (attempt + 1))
-        raise DownloadError(f"{url}: download failed after 3 attempts: {last}")
