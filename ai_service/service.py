@@ -21,6 +21,7 @@ from ai_service.config import Settings
 from ai_service.lists.config import sources_from_setting
 from ai_service.lists.fetch import http_fetcher
 from ai_service.lists.loader import ListsSnapshot, load_sources
+from ai_service.logging_setup import safe
 from ai_service.pipeline.decision import RiskBands
 from ai_service.pipeline.orchestrator import Pipeline
 from ai_service.search.embedded import EmbeddedBackend
@@ -105,8 +106,9 @@ class ScreeningService:
         if doc.matches:
             metrics.count_matches(m.entity.list for m in doc.matches)
         metrics.observe_layers(doc.timings)
-        for layer in set(doc.cache_hits) | set(doc.cache_misses):
-            metrics.count_cache(layer, doc.cache_hits.get(layer, 0), doc.cache_misses.get(layer, 0))
+        if doc.cache_hits or doc.cache_misses:
+            metrics.count_caches({layer: (doc.cache_hits.get(layer, 0), doc.cache_misses.get(layer, 0))
+                                  for layer in doc.cache_hits.keys() | doc.cache_misses.keys()})
 
     def observe_batch(self, size: int) -> None:
         metrics.observe_batch(size)
@@ -126,7 +128,7 @@ class ScreeningService:
                 self.last_reload = {"status": "failed", "error": reason, "at": time.time(),
                                     "kept_previous": self.generation is not None}
                 metrics.count_reload("failure")
-                log.error("list reload failed, keeping previous data: %s", reason)
+                log.error("list reload failed, keeping previous data: %s", safe(reason))
                 raise
             seconds = time.perf_counter() - started
             self.generation = Generation(snapshot, EmbeddedBackend(index), time.time(), seconds)

@@ -1,0 +1,121 @@
+"""Gunicorn settings for ai-service: Uvicorn workers, JSON logs, multiprocess Prometheus metrics.
+
+Used by ``python -m ai_service`` when SERVICE_WORKERS > 1, or directly:
+``gunicorn -c gunicorn.conf.py ai_service.app:app``. Every value comes from the environment,
+so containers, VMs and Kubernetes share this one file:
+
+SERVICE_HOST (0.0.0.0), SERVICE_PORT (8000), SERVICE_WORKERS (2 here), LOG_CONFIG, LOG_LEVEL,
+PROMETHEUS_ENABLED (true), PROMETHEUS_MULTIPROC_DIR (default: a per-master temp directory),
+GUNICORN_PRELOAD (false), GUNICORN_ACCESS_LOG (false: the app logs each request itself),
+GUNICORN_MAX_REQUESTS / GUNICORN_MAX_REQUESTS_JITTER (0: workers are not recycled),
+GUNICORN_CONTROL_SOCKET (unset: Gunicorn's control socket is off), FORWARDED_ALLOW_IPS (127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+# The config is executed before Gunicorn puts the app directory on sys.path.
+_ROOT = str(Path(__file__).resolve().parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from ai_service.logging_setup import apply_level, fallback_config, load_logging_config  # noqa: E402
+from ai_service.metrics import (  # noqa: E402
+    MULTIPROC_ENV,
+    default_multiprocess_dir,
+    flush,
+    mark_process_dead,
+    prepare_multiprocess_dir,
+)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    return default if not raw else raw not in {"0", "false", "no", "off"}
+
+
+_host = os.environ.get("SERVICE_HOST", "0.0.0.0").strip() or "0.0.0.0"
+_port = _env_int("SERVICE_PORT", 8000)
+bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
+workers = _env_int("SERVICE_WORKERS", 2)  # Gunicorn only runs when more than one is wanted
+worker_class = "uvicorn_worker.UvicornWorker"
+proc_name = "ai-service"
+
+timeout = 30  # a worker silent this long is killed and replaced
+graceful_timeout = 20  # in-flight requests get this long on SIGTERM (k8s grace period is 30)
+keepalive = 5
+# Lists load per worker in the app's lifespan by default; preloading shares nothing useful
+# (indexes are rebuilt on reload) and would load lists in the master.
+preload_app = _env_bool("GUNICORN_PRELOAD", False)
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 0)  # 0 = never recycle workers
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 0)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request-line/header limits for Gunicorn's own parser; Uvicorn workers apply Uvicorn's, and
+# the app enforces body size (413).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# Heartbeat files on tmpfs: a slow disk (container overlay) must not stall workers.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+# Gunicorn's local admin socket (worker count, reload) lives under $HOME, which is read-only
+# in the container: only on request, at an explicit path.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+
+_prometheus = _env_bool("PROMETHEUS_ENABLED", True)
+if _prometheus and not os.environ.get(MULTIPROC_ENV):
+    # Exported now, before any app import (preload_app loads the app before on_starting).
+    os.environ[MULTIPROC_ENV] = default_multiprocess_dir()
+
+_log_config_problem: str | None = None
+try:
+    logconfig_dict: dict[str, Any] = load_logging_config(os.environ.get("LOG_CONFIG"),
+                                                        os.environ.get("LOG_LEVEL"))
+except FileNotFoundError as _exc:
+    logconfig_dict = apply_level(fallback_config(), os.environ.get("LOG_LEVEL"))
+    _log_config_problem = f"logging config {_exc.filename} not found; using the built-in JSON config"
+if not _env_bool("GUNICORN_ACCESS_LOG", False):
+    # The app logs every request once (endpoint, status, duration, request id), as under plain
+    # Uvicorn (`python -m ai_service` with one worker); a second access line per request would
+    # only cost CPU. Uvicorn workers copy the level of "gunicorn.access" to "uvicorn.access".
+    for _name in ("gunicorn.access", "uvicorn.access"):
+        logconfig_dict.setdefault("loggers", {}).setdefault(_name, {})["level"] = "WARNING"
+loglevel = str(logconfig_dict.get("root", {}).get("level", "INFO")).lower()
+
+
+def on_starting(server: Any) -> None:
+    """Master, once: fresh metrics directory (files of a previous run would be summed)."""
+    if _log_config_problem:
+        server.log.warning(_log_config_problem)
+    if _prometheus:
+        path = prepare_multiprocess_dir(os.environ.get(MULTIPROC_ENV))
+        server.log.info("prometheus multiprocess directory ready", extra={"path": path})
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Master: forget the dead worker's live gauges (in-flight, list sizes, breaker state)."""
+    mark_process_dead(worker.pid)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Worker: push values still buffered in memory before the process ends."""
+    flush()
+
+
+def on_exit(server: Any) -> None:
+    """Master: remove a directory we invented; an operator-given one is only cleaned at start."""
+    path = os.environ.get(MULTIPROC_ENV)
+    if path and path == default_multiprocess_dir():
+        shutil.rmtree(path, ignore_errors=True)
