@@ -12,6 +12,7 @@ Results are cached per (token, language).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pymorphy3
@@ -19,10 +20,12 @@ import pymorphy3
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, MorphInfo, NameForm
 from ai_service.text.dictionaries import json_data, mapping
+from ai_service.text.translit import to_cyrillic
 
 GENDERS = {"masc": "male", "femn": "female"}
 DICT_GENDERS = {"m": "male", "f": "female"}
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2")
+_SPECIFIC_LETTERS = re.compile("[іїєґыэъё]")
 _PATRONYMIC_ENDINGS = ("ович", "евич", "євич", "йович", "ич", "івна", "ївна", "овна", "евна", "ична", "інична")
 
 
@@ -84,6 +87,15 @@ class MorphologyLayer(Layer):
     def _analyze(self, word: str, lang: str) -> MorphInfo:
         if lang == "en" or lang not in self.analyzers:
             return self._analyze_latin(word)
+        info = self._analyze_in(word, lang)
+        if not _SPECIFIC_LETTERS.search(word) and not _trusted(info):
+            # No і/ї/є/ґ or ы/э/ъ/ё to tell the language: the other dictionary may know it.
+            other = self._analyze_in(word, "ru" if lang == "uk" else "uk")
+            if _trusted(other):
+                return other
+        return info
+
+    def _analyze_in(self, word: str, lang: str) -> MorphInfo:
         forms: dict[tuple[str, str | None, str, str], set[str]] = {}
         known_common = False
         has_known = False
@@ -95,12 +107,13 @@ class MorphologyLayer(Layer):
             case = tag.case or "nomn"
             if tag.number == "plur" and ("Name" in tag or "Patr" in tag or "Surn" in tag):
                 continue  # a person is one person: plural readings only mislead
+            how = "morph" if p.is_known else "predicted"  # pymorphy guessed from the ending
             if "Patr" in tag:
-                key = ("patronymic", gender, _nominative(p, word), "morph")
+                key = ("patronymic", gender, _nominative(p, word), how)
             elif "Surn" in tag:
-                key = ("surname", gender, _nominative(p, word), "morph")
+                key = ("surname", gender, _nominative(p, word), how)
             elif "Name" in tag:
-                key = ("given", gender, self._full_name(p.normal_form, lang), "morph")
+                key = ("given", gender, self._full_name(p.normal_form, lang), how)
             elif tag.POS == "NOUN" and self.lexicon.given_gender(p.normal_form, lang):
                 # Names the analyzer only knows as common nouns (Олена, Марія).
                 g = self.lexicon.given_gender(p.normal_form, lang)
@@ -137,6 +150,12 @@ class MorphologyLayer(Layer):
     def _analyze_latin(self, word: str) -> MorphInfo:
         forms: list[NameForm] = []
         g = self.lexicon.given_gender(word, "en")
+        if g is None:
+            # Transliterated Ukrainian/Russian given names (Viktor, Oleksandr, Serhii).
+            for lang in ("uk", "ru"):
+                g = self.lexicon.given_gender(to_cyrillic(word, lang), lang)
+                if g is not None:
+                    break
         full = self.lexicon.full_forms(word, "en")
         for name, gender in full:
             forms.append(NameForm("given", gender, name, frozenset({"nomn"}), "dictionary"))
@@ -144,6 +163,10 @@ class MorphologyLayer(Layer):
             forms.append(NameForm("given", g if g != "u" else None, word, frozenset({"nomn"}), "dictionary"))
         forms.append(NameForm("surname", None, word, frozenset({"nomn"}), "latin"))
         return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
+
+
+def _trusted(info: MorphInfo) -> bool:
+    return any(f.source in ("morph", "dictionary") for f in info.forms)
 
 
 def _nominative(parse: pymorphy3.analyzer.Parse, word: str) -> str:

@@ -17,10 +17,10 @@ from itertools import product
 from ai_service.pipeline.document import NamePart, NameForm, PersonSignal, Token
 from ai_service.text.casing import display_case
 
-ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "guess"): 2.0,
-               ("given", "morph"): 2.2, ("given", "dictionary"): 2.0,
-               ("surname", "morph"): 2.0, ("surname", "guess"): 1.0, ("surname", "latin"): 1.0,
-               ("given", "latin"): 1.0}
+ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, ("patronymic", "guess"): 2.0,
+               ("given", "morph"): 2.2, ("given", "dictionary"): 2.0, ("given", "predicted"): 1.0,
+               ("surname", "morph"): 2.0, ("surname", "predicted"): 1.5, ("surname", "guess"): 1.0,
+               ("surname", "latin"): 1.0, ("given", "latin"): 1.0}
 CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "patronymic"),
                     ("given", "surname"), ("surname", "given"), ("given", "patronymic")}
 MAX_INITIALS = 3
@@ -108,7 +108,7 @@ def _choose_form(forms: list[NameForm], gender: str | None, cases: set[str] | No
     def rank(f: NameForm) -> tuple[int, int, int]:
         gender_ok = 2 if f.gender == gender and gender else (1 if f.gender is None else 0)
         case_ok = 1 if cases and f.cases & cases else 0
-        source = {"morph": 2, "dictionary": 1}.get(f.source, 0)
+        source = {"morph": 3, "dictionary": 2, "predicted": 1}.get(f.source, 0)
         return (gender_ok, case_ok, source)
 
     return max(forms, key=rank)

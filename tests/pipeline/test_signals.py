@@ -1,0 +1,97 @@
+"""Layers 2–7 end to end on payment texts: who and what the text names."""
+
+from __future__ import annotations
+
+import pytest
+
+PERSON_CASES = [
+    ("Переказ коштів Коврикову Роману Валерійовичу", ["Ковриков Роман Валерійович"]),
+    ("Оплата за послуги згідно рах. №45 від 12.03.2024, Петренку Олександру Васильовичу, РНОКПП 3124509879",
+     ["Петренко Олександр Васильович"]),
+    ("Перевод средств Иванову И.И. д.р. 15.03.1985 по договору 12/3", ["Иванов И. И."]),
+    ("Payment for consulting services to Viktor Medvedchuk inv 55", ["Viktor Medvedchuk"]),
+    ("Аліменти від Петренко О.П.", ["Петренко О. П."]),
+    ("Иван Петров и Анна Сергеева", ["Иван Петров", "Анна Сергеева"]),
+    ("Анна Ивановой", ["Анна Иванова"]),
+    ("Передать Алле Борисовне Пугачевой", ["Алла Борисовна Пугачева"]),
+    ("Олені Петренко за навчання", ["Олена Петренко"]),
+    ("Сергієві Жадану", ["Сергій Жадан"]),
+    ("Ковриков", ["Ковриков"]),
+    ("Оплата за комунальні послуги за березень, особовий рахунок 123456", []),
+    ("Поповнення рахунку ТОВ «Укрспецторг» ЄДРПОУ 32855961 у т.ч. ПДВ", []),
+    ("Оплата ТОВ Рога и Копыта", []),
+    ("Оплата ООО «Ромашка» по счету 15", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", PERSON_CASES)
+def test_persons(process, text, expected):
+    doc = process(text)
+    assert [p.normalized for p in doc.persons] == expected
+
+
+def test_roles_gender_and_offsets(process):
+    text = "Переказ коштів Коврикову Роману Валерійовичу"
+    doc = process(text)
+    (person,) = doc.persons
+    assert [part.role for part in person.parts] == ["surname", "given", "patronymic"]
+    assert person.gender == "male"
+    assert text[person.start:person.end] == "Коврикову Роману Валерійовичу"
+
+
+def test_identifier_and_date_attach_to_the_person(process):
+    doc = process("Оплата за послуги згідно рах. №45 від 12.03.2024, Петренку Олександру Васильовичу, "
+                  "РНОКПП 3124509879")
+    (person,) = doc.persons
+    assert [(i.type, i.value) for i in person.ids] == [("rnokpp", "3124509879")]
+    assert person.dob is None  # the invoice date is not a birth date
+    assert [(d.value, d.kind) for d in doc.dates] == [("2024-03-12", "date")]
+
+
+def test_date_of_birth_marker(process):
+    doc = process("Перевод средств Иванову И.И. д.р. 15.03.1985 по договору 12/3")
+    assert doc.persons[0].dob == "1985-03-15"
+
+
+def test_adjacent_birth_date_is_read_as_dob(process):
+    doc = process("Оплата Ковриков Роман Валерійович 09.08.1976 ІПН 782611846337")
+    (person,) = doc.persons
+    assert person.dob == "1976-08-09"
+    assert [i.value for i in person.ids] == ["782611846337"]
+
+
+@pytest.mark.parametrize("text,legal_form,core", [
+    ("Поповнення рахунку ТОВ «Укрспецторг» ЄДРПОУ 32855961 у т.ч. ПДВ", "ТОВ", "Укрспецторг"),
+    ("Оплата ТОВ Рога и Копыта", "ТОВ", "Рога и Копыта"),
+    ("Оплата ООО «Ромашка» по счету 15", "ООО", "Ромашка"),
+    ("Invoice 5 Acme Trading LLC", "LLC", "Acme Trading"),
+])
+def test_organizations(process, text, legal_form, core):
+    doc = process(text)
+    assert [(o.legal_form, o.core) for o in doc.organizations] == [(legal_form, core)]
+
+
+def test_edrpou_attaches_to_the_organization(process):
+    doc = process("Поповнення рахунку ТОВ «Укрспецторг» ЄДРПОУ 32855961 у т.ч. ПДВ")
+    (org,) = doc.organizations
+    assert [(i.type, i.value) for i in org.ids] == [("edrpou", "32855961")]
+
+
+def test_sole_proprietor_is_a_person(process):
+    doc = process("Оплата ФОП Петренко О.В. за ремонт")
+    assert [p.normalized for p in doc.persons] == ["Петренко О. В."]
+    assert doc.persons[0].legal_form == "ФОП"
+    assert doc.organizations == []
+
+
+def test_triggers_are_reported(process):
+    doc = process("Оплата за послуги згідно рахунку, одержувач Петренко")
+    types = {t.type for t in doc.triggers}
+    assert {"payment", "boilerplate", "beneficiary"} <= types
+
+
+def test_language(process):
+    assert process("Переказ коштів Петренку").language == "uk"
+    assert process("Перевод средств Иванову по договору").language == "ru"
+    assert process("Payment for consulting services").language == "en"
+    assert process("John Smith та Олена Петренко").language == "mixed"
