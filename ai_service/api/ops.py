@@ -56,7 +56,7 @@ async def reload_lists(request: Request) -> JSONResponse:
     except Exception as exc:
         raise ReloadFailed("reload failed; the previous lists are still served",
                            details={"reason": str(exc), "kept_previous": service.generation is not None}) from None
-    return JSONResponse({"status": "reloaded", **result})
+    return JSONResponse({**result, "status": "reloaded"})
 
 
 async def clear_cache(request: Request) -> JSONResponse:

@@ -1,0 +1,228 @@
+"""The embedded search backend: in-process hybrid retrieval + the shared scorer.
+
+Retrievers: exact identifier, exact order-insensitive name key, IDF-weighted
+token postings with fuzzy token expansion, and (when lexical finds nothing
+good) IVF vector search. Their ranked lists are fused with reciprocal rank
+fusion; every fused candidate is re-scored by ``scoring.evaluate``, the same
+scorer /compare uses, so a score means the same thing whoever found it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ai_service.lists.model import Entity
+from ai_service.search.base import Candidate, NameQuery
+from ai_service.search.index import EmbeddedIndex, core_tokens
+from ai_service.search.scoring import Evaluation, evaluate, to_candidate
+from ai_service.search.vectors import embed_one
+from ai_service.search.vocab import MIN_TOKEN
+from ai_service.text.translit import name_key
+
+RRF_K = 60
+MAX_LEXICAL = 30  # entities kept from token retrieval
+MIN_LEXICAL = 8  # ... topped up with single-token matches when fewer cover two tokens
+LEXICAL_KEEP = 0.5  # ... and only those scoring >= this share of the best
+MAX_VECTOR = 10
+# Typos and spacing variants of a listed name sit at cosine >= ~0.8; the best
+# unrelated name for a clean query at ~0.6 (median) — measured on shared lists.
+VECTOR_MIN_COSINE = 0.7
+VECTOR_WHEN_BELOW = 0.85  # run vector retrieval when the best lexical score is lower
+MAX_RESCORE = 48
+MAX_QUERY_TOKENS = 12  # a name has a handful; a pasted paragraph must not cost seconds
+
+# Retriever labels as they appear in ``matched_by``.
+R_ID, R_EXACT, R_FUZZY, R_VECTOR = "id", "name_exact", "name_fuzzy", "name_vector"
+
+
+@dataclass(slots=True)
+class _Found:
+    """Per-query retrieval state: ranked entity lists per retriever."""
+
+    ranked: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, retriever: str, positions: list[int]) -> None:
+        got = self.ranked.setdefault(retriever, [])
+        for p in positions:
+            if p not in got:  # lists are short (<= ~40)
+                got.append(p)
+
+    def fused(self) -> list[tuple[int, float, list[str]]]:
+        """(entity position, RRF score, retrievers) best first."""
+        scores: dict[int, float] = {}
+        by: dict[int, list[str]] = {}
+        for retriever, positions in self.ranked.items():
+            for rank, pos in enumerate(positions):
+                scores[pos] = scores.get(pos, 0.0) + 1.0 / (RRF_K + rank + 1)
+                by.setdefault(pos, []).append(retriever)
+        order = sorted(scores, key=scores.__getitem__, reverse=True)
+        return [(p, scores[p], by[p]) for p in order]
+
+
+class EmbeddedBackend:
+    """``SearchBackend`` over an ``EmbeddedIndex``; ``swap`` replaces it atomically."""
+
+    name = "embedded"
+
+    def __init__(self, index: EmbeddedIndex, min_score: float = 0.3) -> None:
+        self._index = index
+        self.min_score = min_score
+
+    @property
+    def index(self) -> EmbeddedIndex:
+        return self._index
+
+    def swap(self, index: EmbeddedIndex) -> None:
+        """Serve a new snapshot; searches in flight keep the one they started with."""
+        self._index = index
+
+    async def search_name(self, query: NameQuery, limit: int = 10) -> list[Candidate]:
+        return self.search_sync(query, limit)
+
+    async def lookup_id(self, value: str, lists: frozenset[str] | None = None) -> list[Entity]:
+        idx = self._index
+        return [idx.entities[p] for p in self._filter(idx, idx.lookup_id(value), lists)]
+
+    def stats(self) -> dict:
+        return {"backend": self.name, **self._index.stats()}
+
+    # -- the search ------------------------------------------------------------
+
+    def search_sync(self, query: NameQuery, limit: int = 10) -> list[Candidate]:
+        idx = self._index  # one snapshot for the whole query
+        texts = list(dict.fromkeys(t for t in (query.name, *query.variants) if t and t.strip()))
+        found = _Found()
+        for ident in query.ids:
+            found.add(R_ID, self._filter(idx, idx.lookup_id(ident.value), query.lists))
+        keys = [k for k in dict.fromkeys(name_key(t) for t in texts) if k]
+        for key in keys:
+            core = core_tokens(key)[:MAX_QUERY_TOKENS]
+            if core:
+                exact = self._filter(idx, idx.lookup_exact(core), query.lists)
+                found.add(R_EXACT, exact)
+                # With an exact hit the answer is known; near names are context only.
+                found.add(R_FUZZY, self._lexical(idx, core, query.lists)[: MIN_LEXICAL if exact else MAX_LEXICAL])
+        scored = self._rescore(idx, query, found, {})
+        best = max((ev.score for ev, _ in scored.values()), default=0.0)
+        if best < VECTOR_WHEN_BELOW and keys:
+            for key in keys:
+                found.add(R_VECTOR, self._vector(idx, key, query.lists))
+            scored = self._rescore(idx, query, found, scored)
+        kept = [(ev, pos, by) for pos, (ev, by) in scored.items() if ev.score >= self.min_score]
+        kept.sort(key=lambda x: (-x[0].score, x[1]))
+        out: list[Candidate] = []
+        for ev, pos, by in kept[:limit]:
+            cand = to_candidate(ev, idx.entities[pos], by)
+            cand.explanation["retrieved_by"] = by
+            out.append(cand)
+        return out
+
+    def _rescore(
+        self,
+        idx: EmbeddedIndex,
+        query: NameQuery,
+        found: _Found,
+        done: dict[int, tuple[Evaluation, list[str]]],
+    ) -> dict[int, tuple[Evaluation, list[str]]]:
+        """Evaluate the best fused candidates; earlier evaluations are kept (with
+        the retrievers that found them updated), whatever their new rank."""
+        out: dict[int, tuple[Evaluation, list[str]]] = {}
+        for rank, (pos, _, by) in enumerate(found.fused()):
+            prev = done.get(pos)
+            if prev is not None:
+                out[pos] = (prev[0], by)
+            elif rank < MAX_RESCORE:
+                ev = evaluate(query, idx.entities[pos], idx.aliases[pos])
+                if ev is not None:
+                    out[pos] = (ev, by)
+        return out
+
+    @staticmethod
+    def _filter(idx: EmbeddedIndex, positions: tuple[int, ...] | list[int], lists: frozenset[str] | None) -> list[int]:
+        if lists is None:
+            return list(positions)
+        return [p for p in positions if idx.entities[p].list in lists]
+
+    @staticmethod
+    def _lexical(idx: EmbeddedIndex, tokens: list[str], lists: frozenset[str] | None) -> list[int]:
+        """Entities ranked by IDF-weighted overlap of (fuzzily expanded) tokens.
+
+        Each query token contributes its best expansion per entity (max, not
+        sum: OFAC lists Oleksandr, Aleksandr, Alexander… for one person), and
+        ``coverage`` counts how many query tokens an entity matched.
+        """
+        n = len(idx.entities)
+        # float32 scratch: half the memset of float64, and under malloc's mmap threshold.
+        total = np.zeros(n, dtype=np.float32)
+        coverage = np.zeros(n, dtype=np.int8)
+        query_tokens = _query_tokens(idx, tokens)
+        for tok, factor in query_tokens:
+            expansions = idx.vocab.expand(tok) if len(tok) >= MIN_TOKEN else ((tok, 1.0),)
+            hits = [(factor * sim * idx.idf[o], p) for o, sim in expansions if (p := idx.postings.get(o)) is not None]
+            if not hits:
+                continue
+            if len(hits) == 1:
+                w, post = hits[0]
+                total[post] += w  # postings hold each entity once
+                coverage[post] += 1
+                continue
+            best = np.zeros(n, dtype=np.float32)
+            for w, post in sorted(hits, key=lambda h: h[0]):
+                best[post] = w  # ascending weights: the last write is the max
+            np.add(total, best, out=total)
+            np.add(coverage, best > 0, out=coverage, casting="unsafe")
+        mask = idx.allowed(lists)
+        if mask is not None:
+            total *= mask
+        top = total.max()
+        if top <= 0:
+            return []
+        cand = np.flatnonzero(total >= LEXICAL_KEEP * top)
+        n_query = sum(1 for _, f in query_tokens if f == 1.0)
+        if n_query >= 2 and cand.size > MIN_LEXICAL:
+            # An entity sharing one token of a multi-token query (a common given
+            # name, a patronymic) cannot score as a match: rescore those only
+            # when too few entities share two or more.
+            multi = cand[coverage[cand] >= 2]
+            if multi.size >= MIN_LEXICAL:
+                cand = multi
+            else:
+                single = cand[coverage[cand] < 2]
+                best_single = single[np.argsort(-total[single], kind="stable")[: MIN_LEXICAL - multi.size]]
+                cand = np.concatenate([multi, best_single])
+        order = np.argsort(-total[cand], kind="stable")[:MAX_LEXICAL]
+        return cand[order].tolist()
+
+    @staticmethod
+    def _vector(idx: EmbeddedIndex, key: str, lists: frozenset[str] | None) -> list[int]:
+        hits = idx.vectors.search(embed_one(key), MAX_VECTOR * 2, VECTOR_MIN_COSINE)
+        mask = idx.allowed(lists)
+        out: list[int] = []
+        for row, _ in hits:
+            pos = int(idx.row_entity[row])
+            if (mask is None or mask[pos]) and pos not in out:
+                out.append(pos)
+        return out[:MAX_VECTOR]
+
+
+SPACING_FACTOR = 0.9  # joined/split tokens are a guess about spacing
+
+
+def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, float]]:
+    """Query tokens with weights, plus spacing variants the vocabulary knows:
+    adjacent tokens joined ("abu bakr" -> "abubakr") and a token split in two
+    ("abubakr" -> "abu", "bakr")."""
+    out = [(t, 1.0) for t in dict.fromkeys(tokens) if len(t) > 1]  # initials retrieve everything
+    ids = idx.vocab.ids
+    for a, b in zip(tokens, tokens[1:]):
+        if a + b in ids:
+            out.append((a + b, SPACING_FACTOR))
+    for t in tokens:
+        if len(t) >= 6 and t not in ids:
+            for i in range(2, len(t) - 2):
+                if t[:i] in ids and t[i:] in ids:
+                    out += [(t[:i], SPACING_FACTOR), (t[i:], SPACING_FACTOR)]
+                    break
+    return out

@@ -1,0 +1,168 @@
+"""The embedded search index: built once per list snapshot, immutable afterwards.
+
+Structures (all keyed by ``name_key`` tokens, so every script and
+romanization meets in one place):
+
+* id map — normalized identifier value -> entity positions;
+* exact map — sorted core tokens of every name -> entity positions;
+* token postings — token -> entity positions (int32), with document frequency
+  for IDF weighting (``muhamad`` counts less than a rare surname);
+* vocabulary trigram index — fuzzy expansion of query tokens (typos), see ``vocab``;
+* vectors — hashed character n-grams per distinct (entity, name key) row, with LSH.
+
+A reload builds a new index; the backend swaps the reference atomically.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ai_service.lists.model import Entity
+from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
+from ai_service.search.scoring import keyed_aliases
+from ai_service.search.vectors import DIM, VectorIndex, embed
+from ai_service.search.vocab import Vocabulary
+from ai_service.search.weak_tokens import weak_keys
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+MAX_CACHED_MASKS = 256
+
+
+def core_tokens(key: str) -> list[str]:
+    """Tokens of a name key that identify: weak tokens (legal forms, generic
+    words, connectives) removed. Same function for list names and queries."""
+    weak = weak_keys()
+    return [t for t in key.split() if t not in weak]
+
+
+def exact_key(tokens: Iterable[str]) -> str:
+    return " ".join(sorted(tokens))
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedIndex:
+    entities: list[Entity]
+    aliases: list[list[tuple[str, bool]]]  # per entity: (alias, weak), one per distinct key
+    list_names: tuple[str, ...]
+    entity_list: np.ndarray  # int16: index into list_names per entity
+    ids: dict[str, tuple[int, ...]]
+    exact: dict[str, tuple[int, ...]]
+    postings: dict[str, np.ndarray]  # token -> sorted unique entity positions
+    idf: dict[str, float]
+    vocab: Vocabulary
+    row_entity: np.ndarray  # int32: entity position of each vector row
+    vectors: VectorIndex
+    build_seconds: float
+    _masks: dict[frozenset[str], np.ndarray]
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity]) -> EmbeddedIndex:
+        started = time.perf_counter()
+        ents = list(entities)
+        list_names = tuple(sorted({e.list for e in ents}))
+        list_pos = {name: i for i, name in enumerate(list_names)}
+        entity_list = np.fromiter((list_pos[e.list] for e in ents), dtype=np.int16, count=len(ents))
+
+        ids: dict[str, list[int]] = {}
+        exact: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
+        row_keys: list[str] = []
+        row_entity: list[int] = []
+        aliases: list[list[tuple[str, bool]]] = []
+        for pos, e in enumerate(ents):
+            for ident in e.ids:
+                value = normalize_id(ident.value)
+                if len(value) >= MIN_ID_LENGTH:
+                    _add(ids, value, pos)
+            seen_tokens: set[str] = set()
+            distinct = keyed_aliases(e)  # uk and en spellings often share one key
+            aliases.append([(name, weak) for name, weak, _ in distinct])
+            for _, _, key in distinct:
+                if not key:
+                    continue
+                row_keys.append(key)
+                row_entity.append(pos)
+                core = core_tokens(key)
+                if core:
+                    _add(exact, exact_key(core), pos)
+                for tok in core:
+                    if len(tok) > 1 and tok not in seen_tokens:
+                        seen_tokens.add(tok)
+                        postings.setdefault(tok, []).append(pos)
+
+        n = max(len(ents), 1)
+        post_arrays = {t: np.asarray(p, dtype=np.int32) for t, p in postings.items()}
+        idf = {t: math.log(1.0 + n / len(p)) for t, p in postings.items()}
+        vectors = VectorIndex(embed(row_keys, DIM))
+        return cls(
+            entities=ents,
+            aliases=aliases,
+            list_names=list_names,
+            entity_list=entity_list,
+            ids={k: tuple(v) for k, v in ids.items()},
+            exact={k: tuple(v) for k, v in exact.items()},
+            postings=post_arrays,
+            idf=idf,
+            vocab=Vocabulary(list(post_arrays)),
+            row_entity=np.asarray(row_entity, dtype=np.int32),
+            vectors=vectors,
+            build_seconds=time.perf_counter() - started,
+            _masks={},
+        )
+
+    # -- lookups -------------------------------------------------------------
+
+    def lookup_id(self, value: str) -> tuple[int, ...]:
+        return self.ids.get(normalize_id(value), ())
+
+    def lookup_exact(self, tokens: Iterable[str]) -> tuple[int, ...]:
+        return self.exact.get(exact_key(tokens), ())
+
+    def postings_for(self, token: str) -> np.ndarray:
+        return self.postings.get(token, _EMPTY)
+
+    def allowed(self, lists: frozenset[str] | None) -> np.ndarray | None:
+        """Boolean mask over entities for a list restriction (None = all lists)."""
+        if lists is None:
+            return None
+        lists = lists & frozenset(self.list_names)  # unknown names select nothing
+        mask = self._masks.get(lists)
+        if mask is None:
+            wanted = [i for i, name in enumerate(self.list_names) if name in lists]
+            mask = np.isin(self.entity_list, np.asarray(wanted, dtype=np.int16))
+            if len(self._masks) < MAX_CACHED_MASKS:  # combinations of real lists only
+                self._masks[lists] = mask  # benign race: same value from any thread
+        return mask
+
+    # -- figures ---------------------------------------------------------------
+
+    def stats(self) -> dict:
+        arrays = self.entity_list.nbytes + self.row_entity.nbytes + sum(a.nbytes for a in self.postings.values())
+        arrays += self.vectors.nbytes + self.vocab.nbytes
+        # Python containers: dict tables only (keys are shared with other structures).
+        containers = sum(sys.getsizeof(d) for d in (self.ids, self.exact, self.postings, self.idf))
+        return {
+            "entities": len(self.entities),
+            "lists": {name: int((self.entity_list == i).sum()) for i, name in enumerate(self.list_names)},
+            "names": int(self.row_entity.size),
+            "exact_keys": len(self.exact),
+            "ids": len(self.ids),
+            "vocabulary": len(self.vocab),
+            "vectors_shape": list(self.vectors.matrix.shape),
+            "index_memory_mb": round((arrays + containers) / 2**20, 1),
+            "build_seconds": round(self.build_seconds, 3),
+        }
+
+
+def _add(table: dict[str, list[int]], key: str, pos: int) -> None:
+    got = table.get(key)
+    if got is None:
+        table[key] = [pos]
+    elif got[-1] != pos:
+        got.append(pos)

@@ -1,0 +1,84 @@
+"""UA <-> RU <-> Latin given-name equivalence and patronymic analysis, on matching keys.
+
+``Микола`` and ``Николай`` are the same name in two languages, and
+``Олександрович`` / ``Aleksandrovich`` the same patronymic; their keys are too far
+apart for edit distance, so the scorer asks this module instead.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from ai_service.text.translit import name_key
+
+_DATA = Path(__file__).with_name("data") / "name_forms.json"
+
+# Patronymic suffixes on matching keys (-ович/-евич/-ovych, -івна/-овна/-ovna,
+# -ич/-ична for Ильич / Кузьминична), longest first.
+_MALE_SUFFIXES = ("oviq", "eviq", "iq")
+_FEMALE_SUFFIXES = ("iniqna", "iqna", "ovna", "evna", "ivna")
+_VOWELS = "aeiou"
+
+
+class Patronymic(NamedTuple):
+    stem: str  # father's name stem, trailing vowels stripped
+    gender: str  # "male" | "female"
+
+
+def _stem(key: str) -> str:
+    return key.rstrip(_VOWELS)
+
+
+@lru_cache(maxsize=1)
+def _groups() -> tuple[dict[str, int], dict[str, int]]:
+    """(given-name key -> group id, name stem -> group id), built once."""
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    by_key: dict[str, int] = {}
+    by_stem: dict[str, int] = {}
+    gid = 0
+    for gender in ("male", "female"):
+        for group in raw[gender]:
+            gid += 1
+            for form in group:
+                key = name_key(form)
+                by_key.setdefault(key, gid)
+                if gender == "male":  # patronymics derive from male names only
+                    by_stem.setdefault(_stem(key), gid)
+    return by_key, by_stem
+
+
+def given_group(key: str) -> int:
+    """Group id of a given-name key, 0 when unknown."""
+    return _groups()[0].get(key, 0)
+
+
+@lru_cache(maxsize=65_536)
+def patronymic(key: str) -> Patronymic | None:
+    """Stem and gender when ``key`` looks like an East Slavic patronymic."""
+    if len(key) < 6:
+        return None
+    for suffix in _FEMALE_SUFFIXES:
+        if key.endswith(suffix):
+            return Patronymic(_stem(key[: -len(suffix)]), "female")
+    for suffix in _MALE_SUFFIXES:
+        if key.endswith(suffix):
+            return Patronymic(_stem(key[: -len(suffix)]), "male")
+    return None
+
+
+def patronymic_group(p: Patronymic) -> int:
+    """Group id of the father's name behind a patronymic, 0 when unknown."""
+    return _groups()[1].get(p.stem, 0)
+
+
+def same_patronymic(a: Patronymic, b: Patronymic) -> bool:
+    """Same father's name and gender (Юрійович = Юрьевич = Iurievich)."""
+    if a.gender != b.gender:
+        return False
+    if a.stem == b.stem:
+        return True
+    ga = patronymic_group(a)
+    return ga != 0 and ga == patronymic_group(b)

@@ -1,0 +1,113 @@
+"""A name split into comparable parts: matching key, display text, kind and weight."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from ai_service.search import name_forms
+from ai_service.search.weak_tokens import particle_keys, weak_keys, weak_phrases
+from ai_service.text.translit import name_key
+
+# Part kinds.
+NAME = 0
+INITIAL = 1  # "О.", "J", "Yu."
+PARTICLE = 2  # al, bin, van, de …: low weight, never penalised when missing
+PATRONYMIC = 3
+
+MAX_WORDS = 24  # alignment is quadratic; no real name has more parts
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*\.?")
+
+
+class Part(NamedTuple):
+    key: str
+    kind: int
+    weight: float
+    text: str  # the word as written, for explanations
+
+
+class ParsedName(NamedTuple):
+    parts: tuple[Part, ...]
+    weak: tuple[str, ...]  # display text of removed weak tokens
+    sorted_key: str  # order-insensitive exact key of the kept parts
+    significant: int  # parts that are not particles
+
+
+_DIGRAPH_INITIALS = frozenset({"Yu", "Ya", "Ye", "Yo", "Iu", "Ia", "Zh", "Sh", "Ch", "Kh", "Ts"})
+
+
+def _is_initial(word: str) -> bool:
+    letters = word.rstrip(".")
+    if len(letters) == 1:
+        return letters.isupper() or word.endswith(".")
+    # Latin digraph initials of Cyrillic letters: "Yu.", "Zh.", "Sh."
+    return word.endswith(".") and letters in _DIGRAPH_INITIALS
+
+
+def _weight(key: str, kind: int) -> float:
+    if kind == INITIAL:
+        return 2.0
+    if kind == PARTICLE:
+        return 1.0
+    # Longer parts carry more identity; clamp so one long word can't dominate.
+    # Patronymics are long but shared by many people: capped lower.
+    return float(min(max(len(key), 3), 6 if kind == PATRONYMIC else 10))
+
+
+@lru_cache(maxsize=65_536)
+def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
+    """Parts of one written word (usually one); None when it is a weak token."""
+    initial = _is_initial(word)
+    text = word.rstrip(".")
+    out: list[Part] = []
+    for key in name_key(word).split():
+        if initial:
+            kind = INITIAL
+        elif drop_weak and key in weak_keys() and (len(key) > 1 or word.islower() or len(text) > 1):
+            return None
+        elif key in particle_keys():
+            kind = PARTICLE
+        else:
+            kind = NAME
+        if kind == NAME and name_forms.patronymic(key) is not None:
+            kind = PATRONYMIC
+        out.append(Part(key, kind, _weight(key, kind), text))
+    return tuple(out)
+
+
+def _phrase_words(words: list[str]) -> set[int]:
+    """Indices of words that belong to a multi-word legal form
+    ("société à responsabilité limitée"), matched on key tokens."""
+    phrases = weak_phrases()
+    seq = [(wi, k) for wi, w in enumerate(words) for k in name_key(w).split()]
+    if not any(k in phrases for _, k in seq):
+        return set()
+    out: set[int] = set()
+    i = 0
+    while i < len(seq):
+        for phrase in phrases.get(seq[i][1], ()):
+            n = len(phrase)
+            if tuple(k for _, k in seq[i : i + n]) == phrase:
+                out.update(wi for wi, _ in seq[i : i + n])
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
+    """Split ``text`` into parts; with ``drop_weak`` legal forms/generic words go aside."""
+    parts: list[Part] = []
+    removed: list[str] = []
+    words = _WORD.findall(text)[:MAX_WORDS]
+    in_phrase = _phrase_words(words) if drop_weak else set()
+    for wi, word in enumerate(words):
+        got = None if wi in in_phrase else _word(word, drop_weak)
+        if got is None:
+            removed.append(word.rstrip("."))
+        else:
+            parts.extend(got)
+    significant = sum(1 for p in parts if p.kind != PARTICLE)
+    return ParsedName(tuple(parts), tuple(removed), " ".join(sorted(p.key for p in parts)), significant)

@@ -1,0 +1,303 @@
+"""The name scorer: one implementation for /process, /search and /compare.
+
+``compare_names`` scores two names; ``score_candidate`` scores a list entity for
+an extracted query (best alias plus identifier, date-of-birth and type evidence).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import orjson
+
+from ai_service.lists.model import Entity
+from ai_service.search import evidence
+from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
+from ai_service.search.base import Candidate, NameQuery
+from ai_service.search.parts import INITIAL, PARTICLE, PATRONYMIC, ParsedName, parse_name
+from ai_service.text.translit import name_key
+
+UNMATCHED_QUERY_FACTOR = 1.5  # an extra query part is evidence of another person
+MISSING_PENALTY = {PATRONYMIC: 0.03, INITIAL: 0.02, PARTICLE: 0.0}  # list part absent in query
+MISSING_NAME_PENALTY = 0.05
+MISSING_PENALTY_CAP = 0.15
+LOW_COVERAGE = 0.4  # share of the listed name's weight the query must explain
+INITIAL_PENALTY = 0.03  # per part matched only through an initial
+INITIAL_CONFLICT_PENALTY = 0.1  # a query initial that no listed part starts with
+WEAK_ONLY_CAP = 0.3  # nothing but legal forms / generic words in common
+SINGLE_PART_CAP = 0.75  # a lone surname against a full name
+INITIALS_ONLY_CAP = 0.4
+WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
+WEAK_ALIAS_CAP = 0.84
+MIN_CANDIDATE_SCORE = 0.25
+
+
+def _r(x: float) -> float:
+    """Round to 4 places for JSON (floor(x + .5) is ~6x cheaper than round(x, 4))."""
+    return math.floor(x * 10_000 + 0.5) / 10_000
+
+
+class NameMatch(NamedTuple):
+    """Result of comparing two parsed names (cached; explanation built on demand)."""
+
+    score: float
+    pairs: tuple[Pair, ...]
+    base: float
+    missing_penalty: float
+    initial_penalty: float
+    cap: str | None
+    coverage: float = 1.0  # share of the listed name's weight that was matched
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    score: float
+    explanation: dict
+
+
+def _weak_only(qp: ParsedName, lp: ParsedName) -> NameMatch:
+    qs = {w.lower() for w in qp.weak}
+    ls = {w.lower() for w in lp.weak}
+    overlap = len(qs & ls) / len(qs | ls) if qs and ls else 0.0
+    return NameMatch(WEAK_ONLY_CAP * overlap, (), 0.0, 0.0, 0.0, "weak_only")
+
+
+def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
+    # Hot path: plain arithmetic and int bitmasks; builtins such as min/max/set
+    # cost more than the rest of the loop on short names.
+    if not qp.parts or not lp.parts:
+        return _weak_only(qp, lp)
+    pairs = align(qp.parts, lp.parts)
+    if not pairs:
+        return NameMatch(0.0, (), 0.0, 0.0, 0.0, None)
+    num = den = 0.0
+    n_initial = used_q = used_l = 0
+    for q_idx, l_idx, sim, kind, weight in pairs:
+        for i in q_idx:
+            used_q |= 1 << i
+        for j in l_idx:
+            used_l |= 1 << j
+        num += sim * weight
+        den += weight
+        if kind == INITIAL_MATCH:
+            n_initial += 1
+    missing = 0.0
+    for i, part in enumerate(qp.parts):
+        if not used_q & (1 << i) and part.kind != PARTICLE:
+            den += UNMATCHED_QUERY_FACTOR * part.weight
+            if part.kind == INITIAL:
+                # "О." against "Ігор": the initial contradicts the listed name.
+                missing += INITIAL_CONFLICT_PENALTY
+    list_total = list_matched = 0.0
+    for j, part in enumerate(lp.parts):
+        if part.kind != PARTICLE:
+            list_total += part.weight
+        if not used_l & (1 << j):
+            missing += MISSING_PENALTY.get(part.kind, MISSING_NAME_PENALTY)
+        elif part.kind != PARTICLE:
+            list_matched += part.weight
+    if missing > MISSING_PENALTY_CAP:
+        missing = MISSING_PENALTY_CAP
+    base = num / den
+    initial_pen = n_initial * INITIAL_PENALTY
+    score = base - missing - initial_pen
+    # The capped per-part penalty suits names missing a patronymic or two; a
+    # query explaining a small share of a long listed name is weaker still.
+    coverage = list_matched / list_total if list_total else 1.0
+    if coverage < LOW_COVERAGE:
+        score *= 1.0 - LOW_COVERAGE + coverage
+    cap = None
+    if n_initial == len(pairs) and score > INITIALS_ONLY_CAP:
+        score, cap = INITIALS_ONLY_CAP, "initials_only"
+    elif qp.significant == 1 and lp.significant >= 2 and score > SINGLE_PART_CAP * base - missing:
+        # A lone surname (or one-word name) is never proof; a fuzzy one even less,
+        # and the more of the listed name it leaves unexplained, the less.
+        score, cap = SINGLE_PART_CAP * base - missing, "single_part_query"
+    score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
+    return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
+
+
+@lru_cache(maxsize=131_072)
+def match_names(query: str, candidate: str, drop_weak: bool = True) -> NameMatch:
+    """Cached comparison of two names (the hot path of search)."""
+    return _score(parse_name(query, drop_weak), parse_name(candidate, drop_weak))
+
+
+def _texts(parts: tuple, idx: tuple[int, ...]) -> str:
+    return " ".join(parts[i].text for i in idx)
+
+
+def explain_match(query: str, candidate: str, m: NameMatch, drop_weak: bool = True) -> dict:
+    """JSON-ready explanation of a ``NameMatch`` (a fresh dict, safe to modify)."""
+    # orjson round trip: a deep copy ~7x cheaper than copy.deepcopy.
+    return orjson.loads(orjson.dumps(_explain(query, candidate, m, drop_weak)))
+
+
+@lru_cache(maxsize=16_384)
+def _explain(query: str, candidate: str, m: NameMatch, drop_weak: bool) -> dict:
+    # Cached: the same (query, alias) explanation is rebuilt for every request
+    # that returns it. Callers get deep copies (see explain_match / to_candidate).
+    qp, lp = parse_name(query, drop_weak), parse_name(candidate, drop_weak)
+    used_q = {i for p in m.pairs for i in p[P_Q]}
+    used_l = {j for p in m.pairs for j in p[P_L]}
+    return {
+        "aligned": [
+            {
+                "query": _texts(qp.parts, p[P_Q]),
+                "list": _texts(lp.parts, p[P_L]),
+                "similarity": _r(p[P_SIM]),
+                "match": p[P_KIND],
+            }
+            for p in m.pairs
+        ],
+        "unmatched_query": [p.text for i, p in enumerate(qp.parts) if i not in used_q],
+        "unmatched_list": [p.text for j, p in enumerate(lp.parts) if j not in used_l],
+        "weak_tokens": {"query": list(qp.weak), "list": list(lp.weak)},
+        "features": {
+            "part_similarity": _r(m.base),
+            "missing_list_parts": _r(-m.missing_penalty),
+            "initials": _r(-m.initial_penalty),
+            "list_coverage": _r(m.coverage),
+            "compound_parts": sum(1 for p in m.pairs if p[P_KIND] == COMPOUND),
+        },
+        "cap": m.cap,
+        "exact_key": bool(qp.sorted_key) and qp.sorted_key == lp.sorted_key,
+    }
+
+
+def compare_names(query: str, candidate: str, entity_type: str | None = None) -> NameScore:
+    """Similarity of two names in [0, 1] with a reviewer-readable explanation."""
+    drop_weak = entity_type != "person"
+    m = match_names(query, candidate, drop_weak)
+    return NameScore(_r(m.score), explain_match(query, candidate, m, drop_weak))
+
+
+class Evaluation(NamedTuple):
+    """Light result of scoring one entity; turned into a ``Candidate`` only if kept."""
+
+    score: float
+    name_score: float
+    query: str  # the query text (name or variant) that matched best
+    alias: str
+    alias_weak: bool
+    match: NameMatch
+    drop_weak: bool
+    id_value: str | None
+    id_delta: float
+    dob: float
+    dob_label: str
+    type_delta: float
+
+
+def entity_aliases(entity: Entity) -> list[tuple[str, bool]]:
+    """(alias, weak) pairs of an entity, one per distinct matching key.
+
+    Loaders may list a weak alias among ``names`` too; it stays weak. The uk and
+    en spellings of an NSDC name usually share one key, OFAC repeats names in
+    other word orders: scoring those twice is waste.
+    """
+    return [(alias, weak) for alias, weak, _ in keyed_aliases(entity)]
+
+
+def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
+    """``entity_aliases`` with each alias's matching key (for index builds)."""
+    weak_names = entity.weak_names
+    seen: set[str] = set()
+    out: list[tuple[str, bool, str]] = []
+    for alias, weak in [*((a, a in weak_names) for a in entity.names), *((a, True) for a in weak_names)]:
+        key = name_key(alias)
+        # Order-insensitive: "PUTIN, Vladimir" and "Vladimir Putin" score alike.
+        sorted_key = " ".join(sorted(key.split()))
+        if sorted_key not in seen:
+            seen.add(sorted_key)
+            out.append((alias, weak, key))
+    return out
+
+
+def evaluate(
+    query: NameQuery, entity: Entity, aliases: list[tuple[str, bool]] | None = None
+) -> Evaluation | None:
+    """Score ``entity`` for ``query``; None when nothing relates them.
+
+    ``aliases`` (from ``entity_aliases``) may be passed precomputed by an index.
+    """
+    drop_weak = (query.entity_type or entity.entity_type) != "person"
+    texts = [query.name, *(v for v in query.variants if v != query.name)]
+    best: tuple[float, str, str, bool, NameMatch] | None = None
+    for alias, weak in entity_aliases(entity) if aliases is None else aliases:
+        for text in texts:
+            m = match_names(text, alias, drop_weak)
+            s = m.score
+            if weak:
+                s = s * WEAK_ALIAS_FACTOR
+                s = WEAK_ALIAS_CAP if s > WEAK_ALIAS_CAP else s
+            if best is None or s > best[0]:
+                best = (s, text, alias, weak, m)
+    id_flag, id_value = evidence.id_evidence(query.ids, entity.ids) if query.ids else (0.0, None)
+    if best is None:
+        if id_value is None:
+            return None
+        best = (0.0, query.name, entity.primary_name, False, NameMatch(0.0, (), 0.0, 0.0, 0.0, None))
+    name_score, text, alias, weak, m = best
+    dob, dob_label = evidence.dob_evidence(query.dob, entity.birth_dates)
+    etype = evidence.type_evidence(query.entity_type, entity.entity_type)
+    id_conflict = id_flag if id_flag < 0 else 0.0
+    score = name_score + dob + etype + id_conflict
+    score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
+    if id_value is not None:
+        lifted = evidence.ID_MATCH_SCORE if score < evidence.ID_MATCH_SCORE else score
+        id_delta, score = lifted - score, lifted
+    else:
+        id_delta = id_conflict
+    if score < MIN_CANDIDATE_SCORE and id_value is None:
+        return None
+    return Evaluation(score, name_score, text, alias, weak, m, drop_weak, id_value, id_delta, dob, dob_label, etype)
+
+
+def is_exact(ev: Evaluation) -> bool:
+    """Order-insensitive equality of the query and alias keys (weak tokens aside)."""
+    qp, lp = parse_name(ev.query, ev.drop_weak), parse_name(ev.alias, ev.drop_weak)
+    return bool(qp.sorted_key) and qp.sorted_key == lp.sorted_key
+
+
+def matched_by(ev: Evaluation) -> list[str]:
+    out = ["id"] if ev.id_value is not None else []
+    if is_exact(ev):
+        out.append("name_exact")
+    elif ev.name_score > 0:
+        out.append("name_fuzzy")
+    return out
+
+
+def to_candidate(ev: Evaluation, entity: Entity, retrievers: list[str] | None = None) -> Candidate:
+    """Build the response object (explanation included) for a kept evaluation."""
+    by = matched_by(ev)
+    for r in retrievers or ():
+        if r not in by:
+            by.append(r)
+    explanation: dict = {
+        "score": _r(ev.score),
+        "features": {
+            "name": _r(ev.name_score),
+            "id": _r(ev.id_delta),
+            "dob": _r(ev.dob),
+            "dob_check": ev.dob_label,
+            "entity_type": _r(ev.type_delta),
+        },
+        "alias": ev.alias,
+        "alias_weak": ev.alias_weak,
+        "name": explain_match(ev.query, ev.alias, ev.match, ev.drop_weak),
+    }
+    if ev.id_value is not None:
+        explanation["matched_id"] = ev.id_value
+    query = ev.id_value if ev.id_value is not None and ev.name_score < 0.5 else ev.query
+    return Candidate(entity, ev.score, by, query, ev.alias, explanation)
+
+
+def score_candidate(query: NameQuery, entity: Entity) -> Candidate | None:
+    """Best alias of ``entity`` for ``query`` with all evidence; None if unrelated."""
+    ev = evaluate(query, entity)
+    return None if ev is None else to_candidate(ev, entity)

@@ -1,0 +1,109 @@
+"""Fuzzy expansion of query tokens over the index vocabulary (typos, inflections).
+
+Character trigrams of every distinct key token (``$tok$`` padded) are indexed
+as sorted numpy arrays, built vectorized; a query token gathers the vocabulary
+tokens sharing enough trigrams and keeps those whose edit similarity passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from ai_service.search.align import SKELETON_SIM, edit_sim, skeleton
+
+MIN_TOKEN = 4  # shorter tokens have too many near neighbours to expand usefully
+MIN_SIM = 0.8  # sharpened edit similarity (one typo in 5+ letters passes)
+MAX_EXPANSIONS = 8
+MIN_SKELETON = 4
+_SHIFT = np.uint64(21)  # code points fit in 21 bits: 3 of them in one uint64
+
+
+def _trigram_codes(padded: np.ndarray) -> np.ndarray:
+    return (padded[:-2] << (_SHIFT + _SHIFT)) | (padded[1:-1] << _SHIFT) | padded[2:]
+
+
+def _token_codes(token: str) -> np.ndarray:
+    cps = np.frombuffer(f"${token}$".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return np.unique(_trigram_codes(cps))
+
+
+class Vocabulary:
+    def __init__(self, tokens: Sequence[str], cache_size: int = 32_768) -> None:
+        self.tokens = list(tokens)
+        self.ids = {t: i for i, t in enumerate(self.tokens)}
+        self.lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.int16, count=len(self.tokens))
+        # Same consonants, other vowels (Muhammad / Mohammed): too far for trigrams.
+        self.skeletons: dict[str, list[str]] = {}
+        for t in self.tokens:
+            sk = skeleton(t)
+            if len(sk) >= MIN_SKELETON:
+                self.skeletons.setdefault(sk, []).append(t)
+        codes, owners = self._all_trigrams()
+        order = np.argsort(codes, kind="stable")
+        codes, owners = codes[order], owners[order]
+        # Unique trigram codes and the slice of owners each one maps to.
+        starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]])) if codes.size else codes
+        self._codes = codes[starts] if codes.size else codes
+        self._starts = np.append(starts, codes.size).astype(np.int64)
+        self._owners = owners.astype(np.int32)
+        # Per-index cache: a new snapshot gets a new vocabulary and a fresh cache.
+        self.expand: Callable[[str], tuple[tuple[str, float], ...]] = lru_cache(maxsize=cache_size)(self._expand)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def _all_trigrams(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self.tokens:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        padded = [f"${t}$" for t in self.tokens]
+        lengths = np.fromiter((len(p) for p in padded), dtype=np.int64, count=len(padded))
+        cps = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        owner = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
+        codes = _trigram_codes(cps)
+        valid = owner[:-2] == owner[2:]  # all three characters from one token
+        return codes[valid], owner[:-2][valid]
+
+    def _expand(self, token: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary tokens close to ``token`` (itself first when present), best first."""
+        exact = ((token, 1.0),) if token in self.ids else ()
+        if len(token) < MIN_TOKEN or self._codes.size == 0:
+            return exact
+        found = self._trigram_neighbours(token)
+        have = {t for t, _ in found}
+        for other in self.skeletons.get(skeleton(token), ()):
+            if other != token and other not in have:
+                found.append((other, SKELETON_SIM))
+        found.sort(key=lambda x: -x[1])
+        return exact + tuple(found[:MAX_EXPANSIONS])
+
+    def _trigram_neighbours(self, token: str) -> list[tuple[str, float]]:
+        q = _token_codes(token)
+        pos = np.searchsorted(self._codes, q)
+        inside = pos < self._codes.size
+        pos = pos[inside]
+        pos = pos[self._codes[pos] == q[inside]]  # trigrams present in the vocabulary
+        if pos.size == 0:
+            return []
+        slices = [self._owners[self._starts[p] : self._starts[p + 1]] for p in pos.tolist()]
+        counts = np.bincount(np.concatenate(slices), minlength=len(self.tokens))
+        n = q.size
+        need = max(2, n - 3 - (2 if n >= 9 else 0))  # ~1 edit, ~2 in long tokens
+        cand = np.flatnonzero(counts >= need)
+        if cand.size == 0:
+            return []
+        cand = cand[np.abs(self.lengths[cand] - len(token)) <= 2]
+        found: list[tuple[str, float]] = []
+        for vid in cand.tolist():
+            other = self.tokens[vid]
+            if other != token:
+                sim = edit_sim(token, other)
+                if sim >= MIN_SIM:
+                    found.append((other, sim))
+        return found
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._codes.nbytes + self._starts.nbytes + self._owners.nbytes + self.lengths.nbytes)

@@ -1,0 +1,119 @@
+"""Tokens that never identify anyone on their own: legal forms, generic words, particles.
+
+The project's curated legal forms (``dictionaries/names/legal_forms.json``) are
+read lazily when present; a built-in core set keeps the scorer safe without it.
+All sets hold matching keys (``name_key``), so every script and spelling of a
+form is covered by one entry.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ai_service.text.translit import name_key
+
+log = logging.getLogger(__name__)
+
+LEGAL_FORMS_PATH = Path(__file__).resolve().parents[2] / "dictionaries" / "names" / "legal_forms.json"
+
+# Legal forms (abbreviated and spelled out) in uk / ru / en and common foreign ones.
+_CORE_LEGAL_FORMS = """
+тов тзов пп пат прат ат зат ват оат фоп кп дп дак нак спд філія
+товариство обмеженою відповідальністю акціонерне акціонерного товариства публічне
+приватне приватна відкрите закрите підприємство підприємства державне державна
+ооо оао зао пао ао ип нко гуп муп фгуп общество ограниченной ответственностью
+акционерное публичное закрытое открытое предприятие государственное
+ltd llc llp lp inc incorporated corp corporation co company companies limited plc
+jsc pjsc ojsc cjsc gmbh ag sa srl sarl spa bv nv fzc fze fzco pte pvt sdn bhd
+лімітед лтд інк корп корпорейшн компані ко
+"""
+# Generic words of organisation names: they describe, they do not identify.
+_CORE_GENERIC = """
+компанія компания корпорація корпорация група группа груп холдинг фірма фирма
+концерн банк трейдинг трейдінг інтернешнл интернешнл
+bank trading international intl holding holdings group enterprise enterprises
+and the of та і и з с в у й імені имени ім им
+"""
+# Name particles: carry little identity, never penalised when missing.
+_PARTICLES = """
+al el ad ad-din ud uddin as ash at az bin ibn bint ben ould abd
+van von der den de la le da di du dos del
+"""
+
+
+_METADATA_KEYS = frozenset({"language", "lang", "kind", "type", "comment", "_comment", "description", "note"})
+
+
+def _keys(words: str) -> frozenset[str]:
+    return frozenset(t for w in words.split() for t in name_key(w).split())
+
+
+def _strings(node: Any) -> Iterator[str]:
+    """Form strings of a JSON document, tolerant of its layout: list items and
+    dict values, skipping dict keys and metadata fields (language, kind, …)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            if k not in _METADATA_KEYS:
+                yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """(single-token forms, multi-token phrases) from the project dictionary."""
+    try:
+        doc = json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return frozenset(), ()
+    except (OSError, ValueError) as exc:
+        log.warning("legal forms dictionary unreadable, using built-in set: %s", exc)
+        return frozenset(), ()
+    tokens: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    for s in _strings(doc):
+        if len(s) > 80:  # prose, not a form
+            continue
+        key = tuple(name_key(s).split())
+        if len(key) == 1 and len(key[0]) >= 3:
+            # Two-letter forms come from the curated core set only: as dictionary
+            # tokens they would also eat real names ("Ho", "To", "Du").
+            tokens.add(key[0])
+        elif len(key) > 1:
+            # "société en nom collectif": "en" alone is no legal form, the phrase is.
+            phrases.add(key)
+    return frozenset(tokens), tuple(sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def weak_keys() -> frozenset[str]:
+    """Single tokens removed before name alignment (legal forms + generic words)."""
+    return _keys(_CORE_LEGAL_FORMS) | _keys(_CORE_GENERIC) | _dictionary()[0]
+
+
+@lru_cache(maxsize=1)
+def weak_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Multi-token legal forms by first token, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _dictionary()[1]:
+        out.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def particle_keys() -> frozenset[str]:
+    return _keys(_PARTICLES)
+
+
+def reload() -> None:
+    """Forget the cached sets (after the dictionary file changed)."""
+    for cached in (_dictionary, weak_keys, weak_phrases, particle_keys):
+        cached.cache_clear()

@@ -1,0 +1,106 @@
+"""The embedded index structures (ai_service/search/index.py, vocab.py, vectors.py)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ai_service.lists.model import Entity, Identifier
+from ai_service.search.index import EmbeddedIndex, core_tokens
+from ai_service.search.vectors import VectorIndex, embed, embed_one
+from ai_service.search.vocab import Vocabulary
+from ai_service.text.translit import name_key
+
+ENTITIES = [
+    Entity("a", "1", "person", ["Ковриков Роман Валерійович", "Kovrykov Roman Valeriiovych"],
+           ids=[Identifier("inn", "7826-1184-6337")]),
+    Entity("a", "2", "person", ["Мухаммад Алі", "Muhammad Ali"]),
+    Entity("b", "3", "person", ["MUHAMMAD, Ahmad"], ids=[Identifier("passport", "ab 123456")]),
+    Entity("b", "4", "organization", ["ТОВ «Альфа Трейд»", "Alfa Trade LLC"]),
+    Entity("b", "5", "person", ["Muhammad Yusuf"]),
+]
+
+
+def test_build_structures() -> None:
+    idx = EmbeddedIndex.build(ENTITIES)
+    assert idx.list_names == ("a", "b")
+    assert idx.lookup_id("782611846337") == (0,)
+    assert idx.lookup_id("AB123456") == (2,)
+    # uk and en spellings of entity 1 share one key: one row, one alias kept
+    assert [a for a, _ in idx.aliases[0]] == ["Ковриков Роман Валерійович"]
+    assert idx.row_entity.dtype == np.int32 and idx.row_entity.tolist().count(0) == 1
+    assert idx.lookup_exact(["roman", "kovrikov", "valerioviq"]) == (0,)
+    # legal forms are not part of the exact key or the postings
+    assert idx.lookup_exact(["alfa", "treid"]) == (3,)
+    assert "tov" not in idx.postings and "llk" not in idx.postings
+    assert idx.postings["muhamad"].tolist() == [1, 2, 4]
+
+
+def test_idf_prefers_rare_tokens() -> None:
+    idx = EmbeddedIndex.build(ENTITIES)
+    assert idx.idf["kovrikov"] > idx.idf["muhamad"]
+
+
+def test_core_tokens_drop_weak_words() -> None:
+    assert core_tokens(name_key("Товариство з обмеженою відповідальністю Укрспецторг")) == ["ukrspectorh"]
+
+
+def test_list_masks() -> None:
+    idx = EmbeddedIndex.build(ENTITIES)
+    assert idx.allowed(None) is None
+    assert idx.allowed(frozenset({"b"})).tolist() == [False, False, True, True, True]
+    assert idx.allowed(frozenset({"zzz"})).sum() == 0
+
+
+def test_empty_index_is_valid() -> None:
+    idx = EmbeddedIndex.build([])
+    assert idx.stats()["entities"] == 0
+    assert idx.vocab.expand("petrenko") == ()
+
+
+def test_vocabulary_expands_typos_and_vowel_variants() -> None:
+    v = Vocabulary(["kovrikov", "kovalov", "puhaqeva", "muhamad", "mohamed", "petrenko"])
+    got = dict(v.expand("kovrokov"))
+    assert "kovrikov" in got and "kovalov" not in got
+    assert dict(v.expand("puhaqova")).keys() == {"puhaqeva"}
+    assert "mohamed" in dict(v.expand("muhamad"))  # same consonant skeleton
+    assert v.expand("petrenko")[0] == ("petrenko", 1.0)
+    assert v.expand("abc") == ()  # too short to expand, not in vocabulary
+
+
+def test_vectors_are_normalized_and_deterministic() -> None:
+    keys = ["kovrikov roman", "abu bakr", ""]
+    m = embed(keys)
+    assert m.dtype == np.float32 and m.shape == (3, 64) and m.flags.c_contiguous
+    assert np.allclose(np.linalg.norm(m[:2], axis=1), 1.0)
+    assert not m[2].any()
+    assert np.array_equal(embed(keys), m)
+    assert np.array_equal(embed_one("kovrikov roman"), m[0])
+
+
+def test_vectors_rescue_spacing_differences() -> None:
+    a, b, c = embed(["abubakr al bahdadi", "abu bakr al bahdadi", "ivan petrov"])
+    assert a @ b > 0.8 > 0.3 > a @ c
+
+
+def test_ivf_finds_near_duplicates() -> None:
+    rng = np.random.default_rng(1)
+    keys = [f"name{i} {''.join(rng.choice(list('abcdefghiklmnoprstuv'), 7))}" for i in range(3000)]
+    mat = embed(keys)
+    ivf = VectorIndex(mat)
+    hits = 0
+    for i in range(0, 3000, 30):
+        top = ivf.search(embed_one(keys[i]), 3)
+        hits += bool(top) and top[0][0] == i
+    assert hits >= 95  # of 100
+    assert ivf.brute_force(embed_one(keys[0]), 1)[0][0] == 0
+
+
+def test_build_speed_on_real_list(nsdc_entities: list[Entity]) -> None:
+    started = time.perf_counter()
+    idx = EmbeddedIndex.build(nsdc_entities)
+    elapsed = time.perf_counter() - started
+    stats = idx.stats()
+    assert stats["entities"] == len(nsdc_entities) and stats["vocabulary"] > 5000
+    assert elapsed < 3.0  # ~0.7 s measured for 13k entities

@@ -1,0 +1,280 @@
+"""The shared name scorer (ai_service/search/scoring.py)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+
+import pytest
+
+from ai_service.lists.model import Entity, Identifier
+from ai_service.search.base import NameQuery
+from ai_service.search.scoring import compare_names, match_names, score_candidate
+from tests.search.search_data import SHARED_LISTS
+
+HIGH = (0.85, 1.0)
+EXACT = (0.999, 1.0)
+
+# (query, list name, entity type, (min, max) inclusive)
+PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
+    # exact, reordered, case and script
+    ("Петренко Олександр Васильович", "Петренко Олександр Васильович", None, EXACT),
+    ("Олександр Васильович Петренко", "Петренко Олександр Васильович", None, EXACT),
+    ("ПЕТРЕНКО Олександр", "Петренко ОЛЕКСАНДР", None, EXACT),
+    ("Petrenko Oleksandr Vasylovych", "Петренко Олександр Васильович", None, EXACT),
+    ("Kovrykov Roman Valeriiovych", "Ковриков Роман Валерійович", "person", EXACT),
+    ("PUTIN, Vladimir Vladimirovich", "Vladimir Vladimirovich Putin", "person", EXACT),
+    ("Хмельницкий Богдан", "Khmelnytskyi Bohdan", None, EXACT),
+    ("Shchukin Ivan", "Щукин Иван", None, EXACT),
+    ("Путин Владимир", "PUTIN, Vladimir Vladimirovich", "person", (0.85, 0.99)),
+    ("Путін Володимир Володимирович", "Путин Владимир Владимирович", "person", (0.9, 0.99)),
+    ("Зеленский Владимир", "Volodymyr Zelensky", "person", (0.9, 0.99)),
+    ("Medvedchuk Viktor", "МЕДВЕДЧУК Віктор Володимирович", "person", (0.9, 0.99)),
+    # inflected forms (what /compare may receive un-normalized)
+    ("Петренку Олександру Васильовичу", "Петренко Олександр Васильович", "person", (0.9, 0.99)),
+    ("Ковальчуку Андрію", "Ковальчук Андрій", None, (0.9, 0.99)),
+    ("Иванову Ивану Петровичу", "Иванов Иван Петрович", None, (0.9, 0.99)),
+    # typos and spelling noise
+    ("Kovrikov Roman", "Kovrykov Roman", None, EXACT),
+    ("Kovrokov Roman Valeriiovych", "Ковриков Роман Валерійович", None, (0.9, 0.99)),
+    ("Petrenkp Oleksandr", "Petrenko Oleksandr", None, (0.9, 0.99)),
+    ("Pugachova Alla", "Pugacheva Alla", None, (0.9, 0.99)),
+    ("Шевченко Тарас Григорович", "Шевчнко Тарас Григорович", None, (0.95, 0.99)),
+    ("Abubakr al-Baghdadi", "Abu Bakr al-Baghdadi", None, (0.95, 1.0)),
+    ("Mohammed Ali", "Muhammad Ali", None, (0.9, 0.99)),
+    ("Ahmad Shah Massoud", "Ahmed Shah Masood", None, (0.85, 0.99)),
+    # Ukrainian <-> Russian name forms
+    ("Микола Петренко", "Николай Петренко", None, (0.95, 0.99)),
+    ("Олексій Навальний", "Алексей Навальный", None, (0.95, 0.99)),
+    ("Гаркушев Євген Миколайович", "Гаркушев Евгений Николаевич", "person", (0.95, 0.99)),
+    ("Юрій Іванович Петров", "Петров Юрий Иванович", None, EXACT),
+    ("Карасьов Вадим Юрійович", "Карасьов Вадим Юрьевич", None, (0.95, 0.99)),
+    # initials: strong but never exact
+    ("Петренко О. В.", "Петренко Олександр Васильович", "person", (0.8, 0.95)),
+    ("Петренко О.", "Петренко Олександр Васильович", "person", (0.8, 0.95)),
+    ("Иванов И.И.", "Иванов Иван Иванович", "person", (0.8, 0.95)),
+    ("O. V. Petrenko", "Петренко Олександр Васильович", "person", (0.8, 0.95)),
+    ("Петренко О. В.", "Петренко Ігор Васильович", "person", (0.3, 0.65)),
+    ("О. В.", "Петренко Олександр Васильович", "person", (0.0, 0.45)),
+    # missing parts
+    ("Петренко Олександр", "Петренко Олександр Васильович", "person", (0.93, 0.99)),
+    ("Ковриков", "Ковриков Роман Валерійович", "person", (0.5, 0.75)),
+    ("Petrenko", "Petrenko", None, EXACT),
+    ("Олександр Петренко Іванович Сидоренко", "Петренко Олександр", None, (0.2, 0.6)),
+    # different people
+    ("Ковриков Іван Петрович", "Ковриков Роман Валерійович", "person", (0.0, 0.5)),
+    ("Олександр Іванов", "Олександр Петренко", "person", (0.0, 0.5)),
+    ("Medvedchuk Viktor", "Medvedev Viktor", "person", (0.0, 0.5)),
+    ("Иванов Иван", "Иванова Ирина", "person", (0.0, 0.5)),
+    ("Ivan Petrov", "Ivan Sidorov", "person", (0.0, 0.5)),
+    ("Kovalenko Oleh", "Kovalchuk Oleh", "person", (0.0, 0.5)),
+    ("Петров Іван", "Петренко Іван", "person", (0.0, 0.5)),
+    ("John Smith", "Jane Smith", None, (0.0, 0.5)),
+    ("Sidorov Petr", "Fedorov Petr", None, (0.0, 0.5)),
+    ("Vladimir Putin", "Vladimir Biliy", None, (0.0, 0.5)),
+    ("Tyler Hughes", "Sergei Ivanov", None, (0.0, 0.1)),
+    # the feminine / masculine form of the same stem: another person, worth a look
+    ("Иванов Иван", "Иванова Ивана", "person", (0.7, 0.85)),
+    ("Aleksandr Ivanov", "Aleksandra Ivanova", "person", (0.7, 0.85)),
+    # organisations: legal forms and generic words never match alone
+    ('ТОВ "Альфа"', 'ТОВ "Бета"', "organization", (0.0, 0.2)),
+    ("LLC", "LLC", "organization", (0.0, 0.3)),
+    ("ТОВ", "ООО", "organization", (0.0, 0.3)),
+    ("ТОВ Атома", 'ТОВ "Атома"', "organization", EXACT),
+    ("Укрспецторг", "Товариство з обмеженою відповідальністю «Укрспецторг»", "organization", EXACT),
+    ("ООО Ромашка", "Romashka LLC", "organization", EXACT),
+    ("ПАТ Укрнафта", "Публічне акціонерне товариство «Укрнафта»", "organization", EXACT),
+    ("Société Générale SA", "Societe Generale", "organization", EXACT),
+    ("Alpha Trading Ltd", "Alpha Trading Limited", "organization", EXACT),
+    ("Alpha Trading Ltd", "Beta Trading Ltd", "organization", (0.0, 0.2)),
+    ("Bank Rossiya", "BANK ROSSIYA", "organization", EXACT),
+    ("Bank Rossiya", "Bank Melli", "organization", (0.0, 0.2)),
+    ("Gazprom", "Gazprom Neft", "organization", (0.5, 0.75)),
+    # two lucky parts of a long listed name explain little of it
+    ("INNOCNET KAINA", "COOPERATIVA DE AHORRO Y CREDITO CAJA RURAL NACIONAL RL", None, (0.0, 0.6)),
+    ("OSAMA BIN LADEN", "BIN LADIN, Osama bin Muhammad bin Awad", "person", (0.8, 0.95)),
+    ("Газпром нафта", "Gazprom Neft", "organization", (0.3, 0.7)),
+]
+
+
+@pytest.mark.parametrize(("query", "listed", "etype", "bounds"), PAIRS)
+def test_score_ranges(query: str, listed: str, etype: str | None, bounds: tuple[float, float]) -> None:
+    result = compare_names(query, listed, etype)
+    lo, hi = bounds
+    assert lo <= result.score <= hi, (query, listed, result.score, result.explanation)
+
+
+def test_table_is_large_enough() -> None:
+    assert len(PAIRS) >= 60
+
+
+def test_score_is_symmetric_enough_for_exact_names() -> None:
+    assert compare_names("Петренко Олександр", "Oleksandr Petrenko").score == 1.0
+    assert compare_names("Oleksandr Petrenko", "Петренко Олександр").score == 1.0
+
+
+def test_initials_rank_below_full_name_and_above_wrong_initial() -> None:
+    full = compare_names("Петренко Олександр Васильович", "Петренко Олександр Васильович", "person").score
+    initials = compare_names("Петренко О. В.", "Петренко Олександр Васильович", "person").score
+    wrong = compare_names("Петренко І. В.", "Петренко Олександр Васильович", "person").score
+    assert full > initials > wrong
+
+
+def test_typo_beats_different_surname() -> None:
+    typo = compare_names("Kovrokov Roman", "Kovrikov Roman").score
+    other = compare_names("Kozlov Roman", "Kovrikov Roman").score
+    assert typo > 0.85 > 0.5 > other
+
+
+def test_explanation_shows_aligned_pairs_and_is_json() -> None:
+    result = compare_names("Путин Владимир", "PUTIN, Vladimir Vladimirovich", "person")
+    exp = result.explanation
+    pairs = {(a["query"], a["list"]): a for a in exp["aligned"]}
+    assert pairs[("Путин", "PUTIN")]["similarity"] == 1.0
+    assert pairs[("Владимир", "Vladimir")]["match"] == "exact"
+    assert exp["unmatched_list"] == ["Vladimirovich"]
+    assert exp["unmatched_query"] == []
+    assert exp["features"]["missing_list_parts"] < 0
+    json.dumps(exp)  # serializable
+    assert all(len(str(a["similarity"]).split(".")[-1]) <= 4 for a in exp["aligned"])
+
+
+def test_weak_tokens_are_reported_not_matched() -> None:
+    exp = compare_names('ТОВ "Альфа"', 'ТОВ "Бета"', "organization").explanation
+    assert exp["aligned"] == []
+    assert exp["weak_tokens"] == {"query": ["ТОВ"], "list": ["ТОВ"]}
+
+
+def test_person_names_keep_tokens_that_look_like_legal_forms() -> None:
+    # "Co" / "Sa" are legal forms for companies but may be name parts of persons.
+    assert compare_names("Sa Ding", "Sa Ding", "person").explanation["aligned"][0]["query"] in {"Sa", "Ding"}
+    assert len(compare_names("Sa Ding", "Sa Ding", "person").explanation["aligned"]) == 2
+
+
+def _entity(**kw) -> Entity:
+    base = dict(list="test", entity_id="1", entity_type="person", names=["Ковриков Роман Валерійович"])
+    base.update(kw)
+    return Entity(**base)  # type: ignore[arg-type]
+
+
+def test_identifier_match_is_decisive() -> None:
+    e = _entity(ids=[Identifier("rnokpp", "3124509879")])
+    cand = score_candidate(NameQuery("Петренко Олександр", ids=[Identifier("rnokpp", "3124509879")]), e)
+    assert cand is not None
+    assert cand.score >= 0.97 and cand.matched_by[0] == "id"
+    assert cand.explanation["matched_id"] == "3124509879"
+    assert cand.query == "3124509879"  # the id found it, not the (different) name
+
+
+def test_identifier_conflict_costs() -> None:
+    e = _entity(ids=[Identifier("rnokpp", "3124509879")])
+    same = score_candidate(NameQuery("Ковриков Роман Валерійович"), e)
+    conflict = score_candidate(NameQuery("Ковриков Роман Валерійович", ids=[Identifier("rnokpp", "1111111111")]), e)
+    assert same is not None and conflict is not None
+    assert conflict.score < same.score
+    assert conflict.explanation["features"]["id"] < 0
+
+
+@pytest.mark.parametrize(
+    ("dob", "expected"),
+    [("1976-08-09", "exact"), ("1976", "year_matches"), ("1976-02-01", "date_differs"), ("1980-08-09", "year_differs")],
+)
+def test_date_of_birth_evidence(dob: str, expected: str) -> None:
+    e = _entity(birth_dates=["1976-08-09"])
+    base = score_candidate(NameQuery("Ковриков Роман"), e)
+    cand = score_candidate(NameQuery("Ковриков Роман", dob=dob), e)
+    assert base is not None and cand is not None
+    assert cand.explanation["features"]["dob_check"] == expected
+    if expected in ("exact", "year_matches"):
+        assert cand.score > base.score
+    else:
+        assert cand.score < base.score
+    if expected == "year_differs":
+        assert base.score - cand.score >= 0.1
+
+
+def test_no_list_dob_is_neutral() -> None:
+    e = _entity()
+    assert score_candidate(NameQuery("Ковриков Роман", dob="1976-08-09"), e).score == (  # type: ignore[union-attr]
+        score_candidate(NameQuery("Ковриков Роман"), e).score  # type: ignore[union-attr]
+    )
+
+
+def test_entity_type_mismatch_is_a_penalty_not_a_filter() -> None:
+    org = _entity(entity_type="organization", names=["Ковриков Роман"])
+    as_person = score_candidate(NameQuery("Ковриков Роман", entity_type="person"), org)
+    untyped = score_candidate(NameQuery("Ковриков Роман"), org)
+    assert as_person is not None and untyped is not None
+    assert as_person.score < untyped.score
+    assert as_person.explanation["features"]["entity_type"] < 0
+
+
+def test_weak_alias_is_capped() -> None:
+    e = _entity(names=["Ковриков Роман Валерійович", "Roma"], weak_names=["Roma"])
+    cand = score_candidate(NameQuery("Roma"), e)
+    assert cand is not None
+    assert cand.alias == "Roma" and cand.explanation["alias_weak"] is True
+    assert cand.score <= 0.84
+
+
+def test_best_alias_and_variants_are_used() -> None:
+    e = _entity(names=["Ковриков Роман Валерійович", "Kovrykov Roman Valeriiovych"])
+    cand = score_candidate(NameQuery("Ковриков Роману", variants=["Ковриков Роман"]), e)
+    assert cand is not None
+    assert cand.query == "Ковриков Роман"
+    assert "name_fuzzy" in cand.matched_by  # patronymic missing: not an exact key
+    exact = score_candidate(NameQuery("Roman Valeriiovych Kovrykov"), e)
+    assert exact is not None and exact.matched_by == ["name_exact"]
+
+
+def test_unrelated_entity_gives_none() -> None:
+    assert score_candidate(NameQuery("Tyler Hughes"), _entity()) is None
+
+
+def test_candidate_to_dict_shape() -> None:
+    cand = score_candidate(NameQuery("Ковриков Роман"), _entity())
+    assert cand is not None
+    d = cand.to_dict()
+    assert set(d) == {"list", "entity_id", "entity_type", "name", "score", "matched_by", "query", "alias", "explanation"}
+    json.dumps(d)
+
+
+def test_rank_correlation_with_ofac_portal_scores() -> None:
+    path = SHARED_LISTS.parent / "eval" / "ofac_portal_scores.csv"
+    if not path.exists():
+        pytest.skip(f"{path} not present (shared data lives beside the repo)")
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    ours = [compare_names(r["query_name"], r["result_name"]).score for r in rows]
+    theirs = [float(r["ofac_score"]) for r in rows]
+    assert _spearman(ours, theirs) >= 0.5
+
+
+def _spearman(a: list[float], b: list[float]) -> float:
+    def ranks(x: list[float]) -> list[float]:
+        order = sorted(range(len(x)), key=x.__getitem__)
+        r = [0.0] * len(x)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and x[order[j + 1]] == x[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2
+            i = j + 1
+        return r
+
+    ra, rb = ranks(a), ranks(b)
+    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    var = (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
+    return cov / var
+
+
+def test_comparison_is_fast_when_warm() -> None:
+    match_names("Ковриков Роман Валерійович", "Kovrykov Roman Valeriiovych")
+    started = time.perf_counter()
+    for _ in range(2000):
+        match_names("Ковриков Роман Валерійович", "Kovrykov Roman Valeriiovych")
+    assert (time.perf_counter() - started) / 2000 < 20e-6  # ~0.2 µs measured
