@@ -177,7 +177,7 @@ def fallback_config() -> dict[str, Any]:
         "root": {"level": "INFO", "handlers": ["console"]},
         "loggers": {"uvicorn.error": dict(server), "gunicorn.error": dict(server),
                     "uvicorn.access": dict(access), "gunicorn.access": dict(access),
-                    **{n: {"level": "WARNING"} for n in ("httpx", "httpcore", "elastic_transport")}},
+                    **{n: {"level": "WARNING"} for n in ("httpx", "httpcore", "elastic_transport", "pymorphy3")}},
     }
 
 

@@ -27,6 +27,7 @@ from ai_service.pipeline.orchestrator import Pipeline
 from ai_service.search.embedded import EmbeddedBackend
 from ai_service.search.index import EmbeddedIndex
 from ai_service.stats import RequestStats
+from ai_service.text.dictionaries import DICTIONARIES_DIR
 
 log = logging.getLogger("ai_service.service")
 
@@ -75,10 +76,18 @@ class ScreeningService:
     async def _initial_load(self) -> None:
         try:
             await self.reload()
+            await self.warm_up()
         except Exception:  # logged with the reason in reload(); readiness stays 503
             pass
         finally:
             self.startup_complete.set()
+
+    async def warm_up(self) -> None:
+        """Run the bundled warm-up texts so lazy initialisation is not paid by a payment."""
+        started = time.perf_counter()
+        for text in _warmup_texts():
+            await self.pipeline.process(text)
+        log.info("pipeline warmed up in %.3f s", time.perf_counter() - started)
 
     async def stop(self) -> None:
         if self._startup_task is not None and not self._startup_task.done():
@@ -141,3 +150,8 @@ class ScreeningService:
             log.info("lists loaded: %d entities in %d lists in %.2f s",
                      snapshot.total_entities, len(snapshot.lists), seconds)
             return self.last_reload
+
+
+def _warmup_texts() -> list[str]:
+    lines = (DICTIONARIES_DIR / "warmup.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]

@@ -7,9 +7,16 @@ def display_case(source: str, normalized: str) -> str:
     """Case ``normalized`` like a name: keep deliberate mixed case from the source
     (``O'Connor``, ``McDonald``) when the word did not change, otherwise
     capitalise each hyphen-separated part (``Петрова-Сидорова``, ``Мар'яна``)."""
-    if normalized.lower() == source.lower() and not (source.isupper() or source.islower()):
+    if normalized.lower() == source.lower() and _deliberate_mixed_case(source):
         return source
     return "-".join(_capitalize_part(p) for p in normalized.split("-"))
+
+
+def _deliberate_mixed_case(word: str) -> bool:
+    """``McDonald``, ``DiCaprio``, ``O'Connor`` — not ``ПАвлова`` (a slipped Shift key)."""
+    if word.isupper() or word.islower() or len(word) < 2:
+        return False
+    return word[0].isupper() and not word[1].isupper()
 
 
 def _capitalize_part(part: str) -> str:
