@@ -58,7 +58,7 @@ class Settings:
 
     @property
     def body_limit(self) -> int:
-        # JSON may escape every character as \\uXXXX (6 bytes) — allow that, plus envelope.
+        # JSON may escape every character as a 6-byte \\u escape — allow that, plus the envelope.
         return self.max_body_bytes or (self.max_input_length * 6 * self.max_batch_size + 65_536)
 
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from typing import TYPE_CHECKING
+
 from ai_service.lists.model import Entity, Identifier
+
+if TYPE_CHECKING:
+    from ai_service.lists.aliases import AliasParts
 
 
 def clean_text(value: object) -> str:
@@ -92,6 +97,17 @@ class EntityDraft:
 
     def add_program(self, value: object) -> None:
         _add_unique(self.programs, clean_text(value))
+
+    def add_alias_parts(self, parts: AliasParts, *, weak: bool) -> None:
+        """Names, weak names, birth dates and ids read out of one free-text alias."""
+        for name in parts.names:
+            self.add_name(name, weak=weak)
+        for name in parts.weak_names:
+            self.add_name(name, weak=True)
+        for value in parts.birth_dates:
+            self.add_birth_date(value)
+        for id_type, value in parts.ids:
+            self.add_id(id_type, value)
 
     def build(self, list_name: str) -> Entity:
         return Entity(

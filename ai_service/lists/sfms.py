@@ -80,14 +80,7 @@ def _entity(entry_id: str, rows: list[dict[str, Any]], list_name: str) -> Entity
 
 def _add_alias(draft: EntityDraft, raw: object, *, weak: bool, keep_parentheses: bool) -> None:
     parts = split_alias(raw, keep_parentheses=keep_parentheses)
-    for name in parts.names:
-        draft.add_name(name, weak=weak)
-    for name in parts.weak_names:
-        draft.add_name(name, weak=True)
-    for value in parts.birth_dates:
-        draft.add_birth_date(value)
-    for id_type, value in parts.ids:
-        draft.add_id(id_type, value)
+    draft.add_alias_parts(parts, weak=weak)
 
 
 def _entity_type(primary: list[str], rows: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> str:

@@ -89,14 +89,7 @@ def _entity(node: ET.Element, list_name: str, index: int) -> Entity:
 def _add_alias(draft: EntityDraft, alias: ET.Element) -> None:
     weak = clean_text(alias.findtext("QUALITY")).lower() == _WEAK_QUALITY
     parts = split_alias(alias.findtext("ALIAS_NAME"))
-    for name in parts.names:
-        draft.add_name(name, weak=weak)
-    for name in parts.weak_names:
-        draft.add_name(name, weak=True)
-    for value in parts.birth_dates:
-        draft.add_birth_date(value)
-    for id_type, value in parts.ids:
-        draft.add_id(id_type, value)
+    draft.add_alias_parts(parts, weak=weak)
 
 
 def _birth_dates(dob: ET.Element) -> list[str]:
