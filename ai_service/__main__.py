@@ -20,10 +20,11 @@ def main(argv: list[str]) -> int:
         return 2
     from ai_service.logging_setup import configure_logging
 
-    if settings.service_workers > 1:
+    if settings.service_workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from ai_service.metrics import prepare_multiprocess_dir
 
         prepare_multiprocess_dir(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    if settings.service_workers > 1:
         args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "ai_service.app:app"]
         os.execv(sys.executable, args)
     configure_logging(settings.log_config, settings.log_level)

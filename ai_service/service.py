@@ -76,9 +76,13 @@ class ScreeningService:
     async def _initial_load(self) -> None:
         try:
             await self.reload()
-            await self.warm_up()
-        except Exception:  # logged with the reason in reload(); readiness stays 503
+        except Exception:  # reload() logged the reason; readiness stays 503 until a reload succeeds
             pass
+        else:
+            try:
+                await self.warm_up()
+            except Exception:
+                log.exception("warm-up failed; serving anyway")
         finally:
             self.startup_complete.set()
 
@@ -143,10 +147,13 @@ class ScreeningService:
             self.generation = Generation(snapshot, EmbeddedBackend(index), time.time(), seconds)
             self.last_reload = {"status": "ok", "at": time.time(), "seconds": round(seconds, 3),
                                 "entities": snapshot.total_entities}
-            metrics.count_reload("success")
-            metrics.set_list_gauges(
-                (name, lst.entity_count, lst.loaded_at) for name, lst in snapshot.lists.items()
-            )
+            try:
+                metrics.count_reload("success")
+                metrics.set_list_gauges(
+                    (name, lst.entity_count, lst.loaded_at) for name, lst in snapshot.lists.items()
+                )
+            except Exception:  # the swap happened; a metrics problem must not undo or hide it
+                log.exception("could not record list metrics")
             log.info("lists loaded: %d entities in %d lists in %.2f s",
                      snapshot.total_entities, len(snapshot.lists), seconds)
             return self.last_reload

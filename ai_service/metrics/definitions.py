@@ -85,9 +85,17 @@ def _build() -> dict[str, Any]:
             # prometheus_client picked its value class at import, before the directory was
             # prepared: re-pick it while no value exists yet.
             values.ValueClass = values.get_value_class()
+        from prometheus_client import REGISTRY
+
         kinds = {"counter": Counter, "gauge": Gauge, "histogram": Histogram}
-        built = {attr: kinds[kind](name, doc, labels, **extra)
-                 for attr, (kind, name, doc, labels, extra) in SPECS.items()}
+        built: dict[str, Any] = {}
+        try:
+            for attr, (kind, name, doc, labels, extra) in SPECS.items():
+                built[attr] = kinds[kind](name, doc, labels, **extra)
+        except Exception:
+            for made in built.values():  # leave the registry as it was, so a retry can succeed
+                REGISTRY.unregister(made)
+            raise
         _metrics.update(built)  # publish only complete sets
         return _metrics
 

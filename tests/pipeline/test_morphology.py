@@ -1,0 +1,57 @@
+"""Layer 6: name readings from pymorphy3 (uk/ru) plus the project's name dictionaries."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def analyze(pipeline):
+    return pipeline.layer("morphology").analyze
+
+
+def _forms(info, role):
+    return {(f.nominative, f.gender) for f in info.forms if f.role == role}
+
+
+@pytest.mark.parametrize("word,lang,role,nominative,gender", [
+    ("петренку", "uk", "surname", "петренко", "male"),
+    ("олександру", "uk", "given", "олександр", "male"),
+    ("васильовичу", "uk", "patronymic", "васильович", "male"),
+    ("ковальську", "uk", "surname", "ковальська", "female"),
+    ("пугачевой", "ru", "surname", "пугачева", "female"),  # no ё invented: the input had е
+    ("борисовны", "ru", "patronymic", "борисовна", "female"),
+    ("олені", "uk", "given", "олена", "female"),  # not only "олень": the name dictionary knows Олена
+    ("роману", "uk", "given", "роман", "male"),
+])
+def test_readings(analyze, word, lang, role, nominative, gender):
+    assert (nominative, gender) in _forms(analyze(word, lang), role)
+
+
+def test_diminutive_resolves_to_full_name(analyze):
+    assert ("олександр", "male") in _forms(analyze("сашко", "uk"), "given")
+
+
+def test_common_words_have_no_name_reading(analyze):
+    info = analyze("ремонт", "uk")
+    assert info.known_common and not info.forms
+
+
+def test_unknown_word_is_a_surname_guess(analyze):
+    info = analyze("зюзюкевичукас", "uk")
+    assert "surname" in {f.role for f in info.forms}
+    assert not any(f.source in ("morph", "dictionary") for f in info.forms)  # nothing known, only guessed
+    assert not info.known_common
+
+
+def test_latin_names(analyze):
+    assert ("viktor", "male") in _forms(analyze("viktor", "en"), "given")
+    assert {f.role for f in analyze("medvedchuk", "en").forms} == {"surname"}
+
+
+def test_cache_is_used(pipeline, process):
+    layer = pipeline.layer("morphology")
+    process("Петренку Олександру")
+    doc = process("Петренку Олександру")
+    assert doc.cache_hits.get("morphology", 0) >= 2
+    assert layer.cache_info()["size"] > 0

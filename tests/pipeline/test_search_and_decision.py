@@ -1,0 +1,112 @@
+"""Layers 8–9 against a small real embedded index: lookups, merging, bands, review gate."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from ai_service.lists.model import Entity, Identifier
+from ai_service.pipeline.decision import RiskBands
+from ai_service.pipeline.document import Options
+from ai_service.pipeline.orchestrator import Pipeline
+from ai_service.search.embedded import EmbeddedBackend
+from ai_service.search.index import EmbeddedIndex
+
+ENTITIES = [
+    Entity("test", "p1", "person", ["Вигаданко Олександр Васильович", "Vyhadanko Oleksandr Vasylovych"],
+           ids=[Identifier("rnokpp", "3112030334")], birth_dates=["1985-03-15"]),
+    Entity("test", "p2", "person", ["Придуманова Ганна Петрівна"]),  # neither id nor DOB on the list
+    Entity("other", "o1", "organization", ['ТОВ "Тестпром"'], ids=[Identifier("edrpou", "32855961")]),
+]
+
+
+@pytest.fixture(scope="module")
+def screen():
+    backend = EmbeddedBackend(EmbeddedIndex.build(ENTITIES))
+    pipeline = Pipeline(lambda: backend, bands=RiskBands(0.85, 0.70, 0.50))
+
+    def _screen(text: str, **options):
+        return asyncio.run(pipeline.process(text, "auto", Options(**options)))
+
+    return _screen
+
+
+def _ids(doc):
+    return [(m.entity.list, m.entity.entity_id) for m in doc.matches]
+
+
+def test_name_only_match_asks_for_what_the_list_can_confirm(screen):
+    doc = screen("Переказ коштів Вигаданку Олександру Васильовичу")
+    assert _ids(doc)[0] == ("test", "p1")
+    d = doc.decision
+    assert d["risk"] == "high" and d["review_required"] is True
+    assert d["required_additional_fields"] == ["TIN", "DOB"]
+    assert "name_exact_match" in d["reasons"] or "name_fuzzy_match" in d["reasons"]
+
+
+def test_matching_dob_confirms(screen):
+    d = screen("Переказ Вигаданку Олександру Васильовичу д.н. 15.03.1985").decision
+    assert "dob_match" in d["reasons"] and d["required_additional_fields"] == []
+
+
+def test_different_dob_is_reported(screen):
+    d = screen("Переказ Вигаданку Олександру Васильовичу д.н. 01.01.1999").decision
+    assert "dob_mismatch" in d["reasons"]
+
+
+def test_listed_id_is_high_even_under_another_name(screen):
+    doc = screen("Оплата Іванову Івану, РНОКПП 3112030334")
+    assert _ids(doc)[0] == ("test", "p1")
+    assert "id" in doc.matches[0].matched_by
+    assert doc.decision["risk"] == "high" and "sanctioned_id_match" in doc.decision["reasons"]
+    assert doc.decision["required_additional_fields"] == []
+
+
+def test_id_and_name_of_the_same_entity_merge_into_one_match(screen):
+    doc = screen("Вигаданко Олександр Васильович РНОКПП 3112030334")
+    assert _ids(doc).count(("test", "p1")) == 1
+    m = doc.matches[0]
+    assert "id" in m.matched_by and ("name_exact" in m.matched_by or "name_fuzzy" in m.matched_by)
+
+
+def test_entry_without_id_or_dob_needs_no_extra_fields(screen):
+    d = screen("Переказ Придумановій Ганні Петрівні").decision
+    assert d["risk"] == "high" and d["required_additional_fields"] == [] and d["review_required"] is False
+
+
+def test_organization_by_code_and_name(screen):
+    assert _ids(screen("Оплата ТОВ «Тестпром»"))[0] == ("other", "o1")
+    assert _ids(screen("ЄДРПОУ 32855961"))[0] == ("other", "o1")
+
+
+def test_list_restriction_and_threshold(screen):
+    assert screen("Оплата ТОВ «Тестпром»", lists=frozenset({"test"})).matches == []
+    loose = screen("Переказ Вигаданко", threshold=0.0)
+    strict = screen("Переказ Вигаданко", threshold=0.99)
+    assert len(loose.matches) >= 1 and strict.matches == []
+
+
+def test_clear_means_screened(screen):
+    d = screen("Оплата за комунальні послуги за березень").decision
+    assert d["risk"] == "clear" and d["reasons"] == ["nothing_to_screen"]
+    d = screen("Переказ Зюзюкевичу Тарасу").decision
+    assert d["risk"] == "clear" and d["reasons"] == ["no_match"]
+
+
+def test_search_can_be_switched_off(screen):
+    doc = screen("Вигаданко Олександр Васильович", search=False)
+    assert doc.matches == [] and doc.persons
+
+
+def test_every_layer_is_timed(screen):
+    doc = screen("Вигаданко")
+    assert list(doc.timings) == ["validation", "unicode", "language", "tokenization", "context",
+                                 "morphology", "signals", "search", "decision", "total"]
+    assert all(v >= 0 for v in doc.timings.values())
+
+
+@pytest.mark.parametrize("score,band", [(0.97, "high"), (0.85, "high"), (0.8, "medium"), (0.6, "low"),
+                                        (0.49, "clear")])
+def test_bands(score, band):
+    assert RiskBands().band(score) == band
