@@ -7,14 +7,12 @@ apart for edit distance, so the scorer asks this module instead.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
+from ai_service.text.dictionaries import json_data
 from ai_service.text.translit import name_key
 
-_DATA = Path(__file__).with_name("data") / "name_forms.json"
 
 # Patronymic suffixes on matching keys (-ович/-евич/-ovych, -івна/-овна/-ovna,
 # -ич/-ична for Ильич / Кузьминична), longest first.
@@ -35,7 +33,7 @@ def _stem(key: str) -> str:
 @lru_cache(maxsize=1)
 def _groups() -> tuple[dict[str, int], dict[str, int]]:
     """(given-name key -> group id, name stem -> group id), built once."""
-    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    raw = json_data("names/name_forms_uk_ru.json")
     by_key: dict[str, int] = {}
     by_stem: dict[str, int] = {}
     gid = 0
