@@ -66,8 +66,10 @@ class MorphologyLayer(Layer):
         self.analyzers = {"uk": pymorphy3.MorphAnalyzer(lang="uk"), "ru": pymorphy3.MorphAnalyzer(lang="ru")}
         self.lexicon = NameLexicon()
         self.analyze = lru_cache(maxsize=cache_size)(self._analyze)
+        self.analyze_in = lru_cache(maxsize=cache_size)(self._analyze_in)
 
     async def run(self, doc: Document) -> None:
+        self._settle_language(doc)
         before = self.analyze.cache_info()
         analyze = self.analyze
         for tok in doc.tokens:
@@ -77,23 +79,82 @@ class MorphologyLayer(Layer):
         after = self.analyze.cache_info()
         doc.count_cache(self.name, after.hits - before.hits, after.misses - before.misses)
 
+    def _settle_language(self, doc: Document) -> None:
+        """With no uk/ru letters or words in the text, let the dictionaries vote.
+
+        ``Сашка Пушкин`` has nothing Ukrainian or Russian in its letters; the Russian
+        dictionary knows both words, the Ukrainian one only the first — read it as Russian.
+        """
+        scores = doc.language_scores
+        if doc.requested_language != "auto" or scores.get("uk") or scores.get("ru"):
+            return
+        ambiguous = [t for t in doc.tokens if t.kind == "word" and t.script == "cyrl" and t.context is None
+                     and not _SPECIFIC_LETTERS.search(t.text.lower())]
+        if not ambiguous:
+            return
+        current = doc.cyrillic_language
+        other = "ru" if current == "uk" else "uk"
+        votes = {lang: sum(_trusted(self.analyze_in(t.text.lower(), lang)) for t in ambiguous)
+                 for lang in (current, other)}
+        if votes[other] > votes[current]:
+            for t in ambiguous:
+                t.lang = other
+            doc.cyrillic_language = other
+            if doc.language == current:
+                doc.language = other
+
     def cache_info(self) -> dict[str, int | float]:
         info = self.analyze.cache_info()
         return {"hits": info.hits, "misses": info.misses, "size": info.currsize, "maxsize": info.maxsize or 0}
 
     def clear_cache(self) -> None:
         self.analyze.cache_clear()
+        self.analyze_in.cache_clear()
 
     def _analyze(self, word: str, lang: str) -> MorphInfo:
+        if "-" in word.strip("-"):
+            compound = self._analyze_compound(word, lang)
+            if compound is not None:
+                return compound
         if lang == "en" or lang not in self.analyzers:
             return self._analyze_latin(word)
-        info = self._analyze_in(word, lang)
+        info = self.analyze_in(word, lang)
         if not _SPECIFIC_LETTERS.search(word) and not _trusted(info):
             # No і/ї/є/ґ or ы/э/ъ/ё to tell the language: the other dictionary may know it.
-            other = self._analyze_in(word, "ru" if lang == "uk" else "uk")
+            other = self.analyze_in(word, "ru" if lang == "uk" else "uk")
             if _trusted(other):
                 return other
         return info
+
+    def _analyze_compound(self, word: str, lang: str) -> MorphInfo | None:
+        """Hyphenated names part by part: Марія-Анна (given), Петрова-Сидорова (surname)."""
+        parts = [p for p in word.split("-") if p]
+        infos = [self.analyze(p, "en" if p.isascii() else lang) for p in parts]
+        forms: list[NameForm] = []
+        givens = [[f for f in info.forms if f.role == "given" and f.source in ("morph", "dictionary")]
+                  for info in infos]
+        if all(givens):
+            # A double given name takes its gender from the last part (Олександр-Марія is a woman).
+            gender = next((f.gender for f in givens[-1] if f.gender), None)
+            cases = frozenset.intersection(*(frozenset().union(*(f.cases for f in g)) for g in givens))
+            nominative = "-".join(g[0].nominative for g in givens)
+            forms.append(NameForm("given", gender, nominative, cases or frozenset({"nomn"}), "dictionary"))
+        surnames = [[f for f in info.forms if f.role == "surname"] for info in infos]
+        if all(surnames):
+            for gender in ("male", "female", None):
+                chosen = [next((f for f in fs if f.gender == gender), None) or
+                          next((f for f in fs if f.gender is None), None) for fs in surnames]
+                if any(c is None for c in chosen):
+                    continue
+                sources = {c.source for c in chosen if c is not None}
+                source = "morph" if sources == {"morph"} else "predicted" if "guess" not in sources else "guess"
+                cases = frozenset.intersection(*(c.cases for c in chosen if c is not None)) or frozenset({"nomn"})
+                nominative = "-".join(c.nominative for c in chosen if c is not None)
+                if all(f.nominative != nominative or f.gender != gender for f in forms):
+                    forms.append(NameForm("surname", gender, nominative, cases, source))
+        if not forms:
+            return None
+        return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
 
     def _analyze_in(self, word: str, lang: str) -> MorphInfo:
         forms: dict[tuple[str, str | None, str, str], set[str]] = {}
@@ -113,7 +174,7 @@ class MorphologyLayer(Layer):
             elif "Surn" in tag:
                 key = ("surname", gender, _nominative(p, word), how)
             elif "Name" in tag:
-                key = ("given", gender, self._full_name(p.normal_form, lang), how)
+                key = ("given", gender, self._full_name(p.normal_form, lang, gender), how)
             elif tag.POS == "NOUN" and self.lexicon.given_gender(p.normal_form, lang):
                 # Names the analyzer only knows as common nouns (Олена, Марія).
                 g = self.lexicon.given_gender(p.normal_form, lang)
@@ -121,7 +182,9 @@ class MorphologyLayer(Layer):
                     continue
                 key = ("given", gender or (g if g != "u" else None), p.normal_form, "dictionary")
             else:
-                if p.is_known and p.score >= 0.1:
+                # Plural-only common readings (Коз = "of goats") do not make a capitalised
+                # word common: as a name it is a surname far more often.
+                if p.is_known and p.score >= 0.1 and tag.number != "plur":
                     has_known = True
                 continue
             forms.setdefault(key, set()).add(case)
@@ -143,9 +206,13 @@ class MorphologyLayer(Layer):
             lemma=lemma,
         )
 
-    def _full_name(self, nominative: str, lang: str) -> str:
+    def _full_name(self, nominative: str, lang: str, gender: str | None) -> str:
+        """Full name for a diminutive lemma (Сашко → олександр); the parse's gender picks
+        between the two readings of an ambiguous one (Сашка → александр / александра)."""
         full = self.lexicon.full_forms(nominative, lang)
-        return full[0][0] if len(full) == 1 else nominative
+        if len(full) == 1:
+            return full[0][0]
+        return next((name for name, g in full if g == gender and gender), nominative)
 
     def _analyze_latin(self, word: str) -> MorphInfo:
         forms: list[NameForm] = []

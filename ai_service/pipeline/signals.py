@@ -23,6 +23,7 @@ from ai_service.pipeline.document import (
 )
 from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
+from ai_service.recognizers.runs import collect_runs
 from ai_service.text.dates import find_dates
 from ai_service.text.identifiers import find_identifiers
 
@@ -71,53 +72,31 @@ class SignalsLayer(Layer):
             elif span.category == "legal_form" and span.kind == "person":
                 person_forms[span.last + 1] = span.value or ""
         persons: list[PersonSignal] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            run: list[RunItem] = []
-            start = i
-            while i < n:
-                item, nxt = _run_item(tokens, i, in_org, caseless)
-                if item is None:
-                    break
-                run.append(item)
-                i = nxt
-            if not run:
-                i += 1
-                continue
+        initials_only: list[tuple[int, list[RunItem], tuple[str, ...]]] = []
+        for start, run in collect_runs(tokens, in_org, caseless):
             for items, roles in split_run(run):
-                if items and is_person(items, roles):
-                    person = build_person(items, roles, text)
-                    first_index = tokens.index(items[0].token, start)
-                    person.titles = titles_before.get(first_index, [])
-                    person.legal_form = person_forms.get(first_index)
-                    persons.append(person)
+                if not items:
+                    continue
+                first_index = tokens.index(items[0].token, start)
+                if all(r == "initial" for r in roles):
+                    initials_only.append((first_index, items, roles))
+                elif is_person(items, roles):
+                    persons.append(self._person(items, roles, text, first_index, titles_before, person_forms))
+        if not persons:
+            # Initials alone name someone only when nothing else in the text does (``А. О.``).
+            for first_index, items, roles in initials_only:
+                if len(items) >= 2:
+                    persons.append(self._person(items, roles, text, first_index, titles_before, person_forms))
+        persons.sort(key=lambda p: p.start)
         return persons
 
-
-def _run_item(tokens: list[Token], i: int, in_org: set[int], caseless: bool) -> tuple[RunItem | None, int]:
-    tok = tokens[i]
-    if i in in_org or tok.kind != "word":
-        return None, i
-    if (
-        len(tok.text) == 1
-        and tok.text.isupper()
-        and i + 1 < len(tokens)
-        and tokens[i + 1].text == "."
-    ):
-        j = i + 1
-        while j < len(tokens) and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
-            j += 1
-        return RunItem(tok, True, tokens[j - 1].end), j
-    if tok.context is not None or tok.morph is None or tok.morph.known_common or not tok.morph.forms:
-        return None, i
-    if len(tok.text) < 2:
-        return None, i
-    capital = tok.text[:1].isupper()
-    if not capital:
-        trusted = any(f.source in ("morph", "dictionary") for f in tok.morph.forms)
-        if not (caseless and trusted):
-            return None, i
-    return RunItem(tok, False, tok.end), i + 1
+    @staticmethod
+    def _person(items: list[RunItem], roles: tuple[str, ...], text: str, first_index: int,
+                titles_before: dict[int, list[str]], person_forms: dict[int, str]) -> PersonSignal:
+        person = build_person(items, roles, text)
+        person.titles = titles_before.get(first_index, [])
+        person.legal_form = person_forms.get(first_index)
+        return person
 
 
 def _mark(tokens: list[Token], spans: list, label: str) -> None:

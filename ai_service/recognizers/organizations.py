@@ -9,8 +9,10 @@ organisations: the signals layer attaches them to the person that follows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ai_service.pipeline.document import ContextSpan, Token
+from ai_service.text.dictionaries import json_data
 
 MAX_CORE_TOKENS = 6
 # Context inside an unquoted name that ends it.
@@ -29,6 +31,22 @@ class OrgMatch:
     core_end: int
 
 
+def _script_changes(tokens: list[Token], first: int, j: int) -> bool:
+    """``ООО ПриватБанк Jean O'Connor``: a name in one script does not run on into another."""
+    a, b = tokens[first].script, tokens[j].script
+    return tokens[j].kind == "word" and a in ("cyrl", "latn") and b in ("cyrl", "latn") and a != b
+
+
+def _person_starts(tokens: list[Token], j: int) -> bool:
+    """A known given name followed by another capitalised word starts a person, not a name."""
+    tok = tokens[j]
+    if tok.morph is None or j + 1 >= len(tokens):
+        return False
+    given = any(f.role == "given" and f.source in ("morph", "dictionary") for f in tok.morph.forms)
+    nxt = tokens[j + 1]
+    return given and nxt.kind == "word" and nxt.text[:1].isupper() and nxt.context is None
+
+
 def _closing_quote(tokens: list[Token], i: int) -> int | None:
     for j in range(i + 1, min(len(tokens), i + 16)):
         if tokens[j].text == '"':
@@ -42,7 +60,9 @@ def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
     j = i
     while 0 <= j < len(tokens) and len(picked) < MAX_CORE_TOKENS:
         tok = tokens[j]
-        if tok.kind == "word" and tok.context not in _BREAKING_CONTEXT:
+        if step > 0 and picked and (_person_starts(tokens, j) or _script_changes(tokens, picked[0], j)):
+            break
+        if tok.kind == "word" and (tok.context not in _BREAKING_CONTEXT or (tok.context == "bank" and not picked)):
             low = tok.text.lower()
             if low in _JOINERS or tok.context == "stop":
                 nxt = j + step
@@ -64,32 +84,51 @@ def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
     return sorted(picked)
 
 
+@lru_cache(maxsize=1)
+def suffix_forms() -> frozenset[str]:
+    """Legal forms written after the name (``Acme Inc``, ``Siemens AG``)."""
+    return frozenset(f["abbr"] for f in json_data("names/legal_forms.json") if f.get("position") == "suffix")
+
+
+def _match(first: int, last: int, core: list[int], form: str | None, tokens: list[Token], text: str) -> OrgMatch:
+    cs, ce = tokens[core[0]].start, tokens[core[-1]].end
+    return OrgMatch(first, last, form, text[cs:ce], cs, ce)
+
+
+def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[int, OrgMatch]) -> OrgMatch | None:
+    after = span.last + 1
+    if span.value in suffix_forms():
+        # A suffix closes the name before it: extend an organisation already read
+        # (``LLC Apple Inc``) or read backwards; never swallow what follows.
+        prev = owner.get(span.first - 1)
+        if prev is not None:
+            prev.last = span.last
+            return prev
+        core = _unquoted_core(tokens, span.first - 1, -1) if span.first > 0 else []
+        return _match(core[0], span.last, core, span.value, tokens, text) if core else None
+    if after < len(tokens) and tokens[after].text == '"':
+        close = _closing_quote(tokens, after)
+        if close is not None:
+            return _match(span.first, close, list(range(after + 1, close)), span.value, tokens, text)
+    core = _unquoted_core(tokens, after, 1)
+    if core:
+        return _match(span.first, core[-1], core, span.value, tokens, text)
+    core = _unquoted_core(tokens, span.first - 1, -1) if span.first > 0 else []
+    return _match(core[0], span.last, core, span.value, tokens, text) if core else None
+
+
 def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
     found: list[OrgMatch] = []
-    taken: set[int] = set()
+    owner: dict[int, OrgMatch] = {}
     for span in spans:
-        if span.category != "legal_form" or span.kind == "person" or span.first in taken:
+        if span.category != "legal_form" or span.kind == "person" or span.first in owner:
             continue
-        after = span.last + 1
-        match: OrgMatch | None = None
-        if after < len(tokens) and tokens[after].text == '"':
-            close = _closing_quote(tokens, after)
-            if close is not None:
-                cs, ce = tokens[after + 1].start, tokens[close - 1].end
-                match = OrgMatch(span.first, close, span.value, text[cs:ce], cs, ce)
-        if match is None:
-            core = _unquoted_core(tokens, after, 1)
-            if not core and span.first > 0:
-                core = _unquoted_core(tokens, span.first - 1, -1)
-                if core:
-                    cs, ce = tokens[core[0]].start, tokens[core[-1]].end
-                    match = OrgMatch(core[0], span.last, span.value, text[cs:ce], cs, ce)
-            elif core:
-                cs, ce = tokens[core[0]].start, tokens[core[-1]].end
-                match = OrgMatch(span.first, core[-1], span.value, text[cs:ce], cs, ce)
+        match = _with_form(tokens, span, text, owner)
         if match is not None:
-            found.append(match)
-            taken.update(range(match.first, match.last + 1))
+            if all(m is not match for m in found):
+                found.append(match)
+            owner.update({k: match for k in range(match.first, match.last + 1)})
+    taken = set(owner)
     # Quoted names without a legal form.
     i = 0
     while i < len(tokens):

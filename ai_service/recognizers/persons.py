@@ -134,7 +134,9 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str) -> Per
     for it, role, forms in zip(items, roles, forms_per_item):
         tok = it.token
         if role == "initial":
-            parts.append(NamePart(text[tok.start : it.end], tok.text.upper() + ".", "initial", tok.start, it.end))
+            span = text[tok.start : it.end]
+            letters = [c.upper() for c in span if c.isalpha()]
+            parts.append(NamePart(span, ".-".join(letters) + ".", "initial", tok.start, it.end))
             continue
         form = _choose_form(forms, gender, common)
         normalized = display_case(tok.text, form.nominative)

@@ -286,7 +286,10 @@ def test_legal_forms() -> None:
     forms = json_data("names/legal_forms")
     by_abbr = {(f["abbr"], f["language"]): f for f in forms}
     for form in forms:
-        assert set(form) == {"abbr", "variants", "language", "kind"}
+        assert {"abbr", "variants", "language", "kind"} <= set(form) <= {
+            "abbr", "variants", "language", "kind", "position", "category"}
+        assert form.get("position", "suffix") == "suffix"
+        assert form.get("category", "business") == "business"
         assert form["language"] in {"uk", "ru", "en", "intl"} and form["kind"] in {"organization", "person"}
         assert form["variants"] and all(v == v.lower() and v == " ".join(v.split()) for v in form["variants"])
     for lang in ("uk", "ru", "en", "intl"):
@@ -297,6 +300,8 @@ def test_legal_forms() -> None:
     assert "товариству з обмеженою відповідальністю" in by_abbr["ТОВ", "uk"]["variants"]
     assert "фізичної особи-підприємця" in by_abbr["ФОП", "uk"]["variants"]
     assert "обществом с ограниченной ответственностью" in by_abbr["ООО", "ru"]["variants"]
+    suffixes = {f["abbr"] for f in forms if f.get("position") == "suffix"}
+    assert {"Inc", "Ltd", "GmbH", "AG"} <= suffixes and not {"ТОВ", "ООО", "LLC"} & suffixes
     abbrs = {f["abbr"] for f in forms}
     assert {"ТОВ", "ТзОВ", "ПАТ", "ПрАТ", "АТ", "ВАТ", "ЗАТ", "КП", "ДП", "ГО", "БФ", "ЗАО", "ОАО", "ПАО", "АО",
             "НКО", "LLC", "Ltd", "Inc", "Corp", "Co", "GmbH", "AG", "SA", "PLC", "LLP", "LP", "JSC", "OJSC",

@@ -1,0 +1,111 @@
+"""Runs: maximal sequences of name-capable tokens and initials, the raw material of persons.
+
+A token joins a run when it can be part of a name: not context, not inside an
+organisation, with a name reading, written like a name (capitalised, or any case
+in an all-caps/all-lower text). Three positional rules widen that, each for a
+shape real payment texts have:
+
+- next to an initial, a capitalised word is a surname even when it is also a
+  common word or a single letter (``И. Коз``, ``А. К``, ``J. S``);
+- a lower-case word with a known name reading joins a capitalised neighbour
+  (``иван ПЕТРОВ``);
+- ``?`` left by a broken encoding inside a name does not cut it (``John ??? Smith``).
+"""
+
+from __future__ import annotations
+
+from ai_service.pipeline.document import MorphInfo, NameForm, Token
+from ai_service.recognizers.persons import RunItem
+
+TRUSTED_SOURCES = frozenset({"morph", "dictionary"})
+ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
+
+
+def initial_end(tokens: list[Token], i: int) -> int | None:
+    """Index after the initial starting at ``i`` (``О.``, ``И..``, ``Ж.-Б.``), or None."""
+    n = len(tokens)
+
+    def letter_dot(k: int) -> int | None:
+        tok = tokens[k] if k < n else None
+        if tok is None or tok.kind != "word" or len(tok.text) != 1 or not tok.text.isupper():
+            return None
+        j = k + 1
+        while j < n and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
+            j += 1
+        return j if j > k + 1 else None
+
+    j = letter_dot(i)
+    if j is None:
+        return None
+    # Compound initials of hyphenated given names: Ж.-Б., А.-М.-А.
+    while j + 1 < n and tokens[j].text == "-" and tokens[j].start == tokens[j - 1].end:
+        nxt = letter_dot(j + 1)
+        if nxt is None or tokens[j + 1].start != tokens[j].end:
+            break
+        j = nxt
+    return j
+
+
+def _trusted(tok: Token) -> bool:
+    return tok.morph is not None and any(f.source in TRUSTED_SOURCES for f in tok.morph.forms)
+
+
+def name_capable(tok: Token, caseless: bool) -> bool:
+    if tok.kind != "word" or tok.context is not None or tok.morph is None:
+        return False
+    if tok.morph.known_common or not tok.morph.forms or len(tok.text) < 2:
+        return False
+    return tok.text[:1].isupper() or (caseless and _trusted(tok))
+
+
+def _surname_by_position(tok: Token) -> MorphInfo:
+    return MorphInfo(forms=(NameForm("surname", None, tok.text.lower(), ALL_CASES, "guess"),),
+                     known_common=False, lemma=tok.text.lower())
+
+
+def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tuple[int, list[RunItem]]]:
+    """(index of the first token, items) for every run in the text."""
+    runs: list[tuple[int, list[RunItem]]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        start = i
+        run: list[RunItem] = []
+        while i < n and i not in skip:
+            end = initial_end(tokens, i)
+            if end is not None:
+                run.append(RunItem(tokens[i], True, tokens[end - 1].end))
+                i = end
+                continue
+            tok = tokens[i]
+            if name_capable(tok, caseless):
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            nxt = tokens[i + 1] if i + 1 < n and i + 1 not in skip else None
+            if (tok.kind == "word" and tok.context is None and tok.morph is not None
+                    and not tok.text[:1].isupper() and _trusted(tok) and not tok.morph.known_common
+                    and ((run and not run[-1].initial) or (nxt is not None and name_capable(nxt, caseless)))):
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            beside_initial = (run and run[-1].initial) or initial_end(tokens, i + 1) is not None
+            if (tok.kind == "word" and tok.text[:1].isupper() and tok.context in (None, "stop")
+                    and beside_initial):
+                tok.morph = _surname_by_position(tok)
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            if tok.text == "?" and run:
+                k = i
+                while k < n and tokens[k].text == "?":
+                    k += 1
+                if k < n and k not in skip and name_capable(tokens[k], caseless):
+                    i = k
+                    continue
+            break
+        if run:
+            runs.append((start, run))
+        else:
+            i += 1
+    return runs
