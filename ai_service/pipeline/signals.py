@@ -23,7 +23,7 @@ from ai_service.pipeline.document import (
 )
 from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
-from ai_service.recognizers.runs import collect_runs
+from ai_service.recognizers.runs import collect_runs, join_inverted
 from ai_service.text.dates import find_dates
 from ai_service.text.identifiers import find_identifiers
 
@@ -73,7 +73,7 @@ class SignalsLayer(Layer):
                 person_forms[span.last + 1] = span.value or ""
         persons: list[PersonSignal] = []
         initials_only: list[tuple[int, list[RunItem], tuple[str, ...]]] = []
-        for start, run in collect_runs(tokens, in_org, caseless):
+        for start, run in join_inverted(tokens, collect_runs(tokens, in_org, caseless)):
             for items, roles in split_run(run):
                 if not items:
                     continue

@@ -22,7 +22,8 @@ ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, (
                ("surname", "morph"): 2.0, ("surname", "predicted"): 1.5, ("surname", "guess"): 1.0,
                ("surname", "latin"): 1.0, ("given", "latin"): 1.0}
 CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "patronymic"),
-                    ("given", "surname"), ("surname", "given"), ("given", "patronymic")}
+                    ("given", "surname"), ("surname", "given"), ("given", "patronymic"),
+                    ("given", "given", "surname")}
 MAX_INITIALS = 3
 
 
@@ -55,7 +56,9 @@ def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
     for combo in product(*options):
         roles = tuple(r for r, _ in combo)
         named = [r for r in roles if r != "initial"]
-        if len(named) != len(set(named)) or roles.count("initial") > MAX_INITIALS:
+        if roles.count("initial") > MAX_INITIALS:
+            continue
+        if len(named) != len(set(named)) and not _middle_name(items, roles):
             continue
         score = sum(w for _, w in combo)
         if tuple(named) in CANONICAL_ORDERS:
@@ -68,6 +71,13 @@ def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
         if best is None or score > best[0]:
             best = (score, roles)
     return best
+
+
+def _middle_name(items: list[RunItem], roles: tuple[str, ...]) -> bool:
+    """``Mary Jane Watson``: Latin-script names may carry a second given name before the surname."""
+    named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
+    return [r for _, r in named] == ["given", "given", "surname"] and all(
+        it.token.script == "latn" for it, _ in named)
 
 
 def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:

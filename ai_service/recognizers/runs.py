@@ -109,3 +109,33 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
         else:
             i += 1
     return runs
+
+
+def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) -> list[tuple[int, list[RunItem]]]:
+    """``O'Connor, Sean`` / ``Петренко, Олександр``: one person written surname-comma-given.
+
+    Joined only when a single surname-like word is followed by a comma and a run that
+    starts with a known given name, so two listed surnames (``Петренко, Іваненко``)
+    stay apart. Input order is kept.
+    """
+    joined: list[tuple[int, list[RunItem]]] = []
+    for start, run in runs:
+        if joined:
+            prev_start, prev = joined[-1]
+            last = prev[-1].token
+            between = [t for t in tokens if last.end <= t.start < run[0].token.start]
+            if (len(prev) == 1 and not prev[0].initial and [t.text for t in between] == [","]
+                    and _has_role(last, "surname") and not run[0].initial and _given(run[0].token)
+                    and len(run) <= 2):
+                joined[-1] = (prev_start, prev + run)
+                continue
+        joined.append((start, run))
+    return joined
+
+
+def _has_role(tok: Token, role: str) -> bool:
+    return tok.morph is not None and any(f.role == role for f in tok.morph.forms)
+
+
+def _given(tok: Token) -> bool:
+    return tok.morph is not None and any(f.role == "given" and f.source in TRUSTED_SOURCES for f in tok.morph.forms)
