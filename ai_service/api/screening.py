@@ -26,9 +26,16 @@ def _request_id(request: Request) -> str:
     return request.scope.get("state", {}).get("request_id", "")
 
 
-def _require_ready(service: ScreeningService, options: Options) -> None:
+def _require_ready(service: ScreeningService, options: Options, field: str = "options.lists") -> None:
     if options.search and not service.ready:
         raise NotReady("lists are not loaded yet; retry shortly", details=service.last_reload)
+    gen = service.generation
+    if options.lists and gen is not None:
+        # A typo in a list name must not turn into a silent "clear".
+        unknown = sorted(options.lists - gen.snapshot.lists.keys())
+        if unknown:
+            raise rq.InvalidInput(field, f"unknown list(s): {', '.join(unknown)}; loaded: "
+                                         f"{', '.join(sorted(gen.snapshot.lists))}")
 
 
 async def _process(service: ScreeningService, text: str, language: str, options: Options) -> Document:
@@ -77,7 +84,7 @@ async def search(request: Request) -> JSONResponse:
         raise rq.InvalidInput("query", "must contain a name or an identifier")
     entity_type, limit = rq.entity_type_field(data), rq.limit_field(data)
     lists = rq.lists_field(data.get("lists"), "lists")
-    _require_ready(service, Options())
+    _require_ready(service, Options(lists=lists), "lists")
     backend = service.current_backend()
     assert backend is not None
     name, _ = normalize(query)

@@ -131,3 +131,12 @@ def test_rate_limit_answers_429_with_retry_after():
         resp = client.post("/compare", json={"a": "x", "b": "y"})
         assert resp.status_code == 429 and int(resp.headers["retry-after"]) >= 1
         assert client.get("/health/ready").status_code == 200  # probes are never limited
+
+
+def test_unknown_list_name_is_422_not_a_silent_clear(demo_client):
+    err = _error(demo_client.post("/process", json={"text": "Петренко", "options": {"lists": ["ofac"]}}),
+                 422, "validation_error")
+    assert err["details"]["field"] == "options.lists" and "ofac" in err["details"]["reason"]
+    err = _error(demo_client.post("/search", json={"query": "Петренко", "lists": ["nope"]}), 422, "validation_error")
+    assert err["details"]["field"] == "lists"
+    assert demo_client.post("/process", json={"text": "Петренко", "options": {"lists": ["demo"]}}).status_code == 200
