@@ -108,6 +108,9 @@ class ContextLayer(Layer):
             if tok.kind == "number":
                 i += 1
                 continue
+            if _is_initial(tokens, i):
+                i += 1  # "М." before a surname is an initial, not "місто"
+                continue
             low = lowers[i]
             matched = 0
             for phrase, entry in matcher.phrases.get(low, ()):
@@ -119,11 +122,12 @@ class ContextLayer(Layer):
             if matched:
                 i += matched
                 continue
-            if tok.kind == "word" and not _is_initial(tokens, i):
+            if tok.kind == "word":
                 entry = matcher.word(low)
                 if entry is not None:
                     spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
             i += 1
+        spans.extend(_address_names(tokens, spans))
         info = matcher.word.cache_info()
         hits = info.hits - hits_before
         doc.count_cache(self.name, hits, max(0, len(tokens) - hits))
@@ -141,6 +145,34 @@ class ContextLayer(Layer):
 
     def clear_cache(self) -> None:
         self.matcher.word.cache_clear()
+
+
+MAX_ADDRESS_NAME = 3
+
+
+def _address_names(tokens: list, spans: list[ContextSpan]) -> list[ContextSpan]:
+    """Names of streets and towns after an address word (``вул. Шевченка``, ``м. Київ``)
+    are part of the address: a street named after a poet is not a payee."""
+    marked = {j for s in spans for j in range(s.first, s.last + 1)}
+    extra: list[ContextSpan] = []
+    for span in spans:
+        # Street/town type words are written in lower case (вул., м., street); a capitalised
+        # address word is a place itself (РФ, Київ) and names nothing after it.
+        if span.category != "address" or not tokens[span.first].text[:1].islower():
+            continue
+        j = span.last + 1
+        if j < len(tokens) and tokens[j].text == ".":
+            j += 1
+        taken = 0
+        while j < len(tokens) and taken < MAX_ADDRESS_NAME and j not in marked:
+            tok = tokens[j]
+            if tok.kind != "word" or not tok.text[:1].isupper():
+                break
+            extra.append(ContextSpan(j, j, "address"))
+            marked.add(j)
+            taken += 1
+            j += 1
+    return extra
 
 
 def _is_initial(tokens: list, i: int) -> bool:

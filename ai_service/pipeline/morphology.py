@@ -175,6 +175,11 @@ class MorphologyLayer(Layer):
                 key = ("surname", gender, _nominative(p, word), how)
             elif "Name" in tag:
                 key = ("given", gender, self._full_name(p.normal_form, lang, gender), how)
+            elif tag.POS == "NOUN" and tag.number != "plur" and self.lexicon.full_forms(p.normal_form, lang):
+                # Diminutives the analyzer knows only as nouns (Вовчику ← вовчик "wolf cub").
+                for full, g in self.lexicon.full_forms(p.normal_form, lang):
+                    forms.setdefault(("given", g, full, "dictionary"), set()).add(case)
+                continue
             elif tag.POS == "NOUN" and self.lexicon.given_gender(p.normal_form, lang):
                 # Names the analyzer only knows as common nouns (Олена, Марія).
                 g = self.lexicon.given_gender(p.normal_form, lang)

@@ -68,7 +68,10 @@ class SignalsLayer(Layer):
         person_forms: dict[int, str] = {}
         for span in doc.context_spans:
             if span.category == "title":
-                titles_before.setdefault(span.last + 1, []).append(text[tokens[span.first].start : tokens[span.last].end])
+                after = span.last + 1
+                while after < len(tokens) and tokens[after].kind == "word" and tokens[after].context == "address":
+                    after += 1  # "гражданин РФ Петр Сергеев": the country belongs to the title
+                titles_before.setdefault(after, []).append(text[tokens[span.first].start : tokens[span.last].end])
             elif span.category == "legal_form" and span.kind == "person":
                 person_forms[span.last + 1] = span.value or ""
         persons: list[PersonSignal] = []

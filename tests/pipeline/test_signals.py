@@ -95,3 +95,16 @@ def test_language(process):
     assert process("Перевод средств Иванову по договору").language == "ru"
     assert process("Payment for consulting services").language == "en"
     assert process("John Smith та Олена Петренко").language == "mixed"
+
+
+@pytest.mark.parametrize("text,expected,titles", [
+    ("Президент України Володимир Зеленський", ["Володимир Зеленський"], ["Президент України"]),
+    ("Переказ Вовчику Коваленку", ["Володимир Коваленко"], []),
+    ("вул. Шевченка 5, м. Київ, Петренко", ["Петренко"], []),  # a street is not a payee
+    ("получатель: гражданин РФ Петр Сергеев", ["Петр Сергеев"], ["гражданин"]),
+    ("М. Лев", ["М. Лев"], []),  # "м." is also "місто", but here an initial
+])
+def test_titles_diminutives_addresses(process, text, expected, titles):
+    doc = process(text)
+    assert [p.normalized.replace("ё", "е") for p in doc.persons] == expected
+    assert [t for p in doc.persons for t in p.titles] == titles
