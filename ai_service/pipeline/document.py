@@ -31,6 +31,7 @@ class MorphInfo:
     forms: tuple[NameForm, ...]
     known_common: bool  # a dictionary word with no name reading (e.g. "ремонт")
     lemma: str
+    common_reading: bool = False  # also a dictionary common word (долга: долг / Долгая)
 
 
 @dataclass(slots=True)

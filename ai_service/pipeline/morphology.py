@@ -45,7 +45,10 @@ class NameLexicon:
 
     def full_forms(self, word: str, lang: str) -> list[tuple[str, str | None]]:
         """Full names for a diminutive: [(full name lowercase, gender)]."""
-        value = self.diminutives.get(lang, {}).get(word)
+        table = self.diminutives.get(lang, {})
+        value = table.get(word)
+        if value is None and "ё" in word:
+            value = table.get(word.replace("ё", "е"))
         if value is None:
             return []
         if isinstance(value, str):
@@ -158,6 +161,7 @@ class MorphologyLayer(Layer):
 
     def _analyze_in(self, word: str, lang: str) -> MorphInfo:
         forms: dict[tuple[str, str | None, str, str], set[str]] = {}
+        weight: dict[tuple[str, str | None, str, str], float] = {}
         known_common = False
         has_known = False
         lemma = word
@@ -174,6 +178,13 @@ class MorphologyLayer(Layer):
             elif "Surn" in tag:
                 key = ("surname", gender, _nominative(p, word), how)
             elif "Name" in tag:
+                full = self.lexicon.full_forms(p.normal_form, lang)
+                if len(full) > 1 and gender is None:
+                    # Common-gender diminutives (Саша, Женя, Валя): both full names, the
+                    # person's other parts choose.
+                    for name, g in full:
+                        forms.setdefault(("given", g, name, how), set()).add(case)
+                    continue
                 key = ("given", gender, self._full_name(p.normal_form, lang, gender), how)
             elif tag.POS == "NOUN" and tag.number != "plur" and self.lexicon.full_forms(p.normal_form, lang):
                 # Diminutives the analyzer knows only as nouns (Вовчику ← вовчик "wolf cub").
@@ -189,10 +200,12 @@ class MorphologyLayer(Layer):
             else:
                 # Plural-only common readings (Коз = "of goats") do not make a capitalised
                 # word common: as a name it is a surname far more often.
-                if p.is_known and p.score >= 0.1 and tag.number != "plur":
+                if p.is_known and p.score >= 0.1 and not (tag.number == "plur" and tag.case in ("gent", "accs")):
                     has_known = True
                 continue
             forms.setdefault(key, set()).add(case)
+            weight[key] = weight.get(key, 0.0) + p.score
+        _drop_rare(forms, weight)
         if parses:
             lemma = parses[0].normal_form
         for full, gender in self.lexicon.full_forms(word, lang):
@@ -209,6 +222,7 @@ class MorphologyLayer(Layer):
             forms=tuple(NameForm(r, g, n, frozenset(c), s) for (r, g, n, s), c in forms.items()),
             known_common=known_common,
             lemma=lemma,
+            common_reading=has_known,
         )
 
     def _full_name(self, nominative: str, lang: str, gender: str | None) -> str:
@@ -235,6 +249,19 @@ class MorphologyLayer(Layer):
             forms.append(NameForm("given", g if g != "u" else None, word, frozenset({"nomn"}), "dictionary"))
         forms.append(NameForm("surname", None, word, frozenset({"nomn"}), "latin"))
         return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
+
+
+RARE_READING = 0.05  # pymorphy probability below which a reading is dropped …
+COMMON_READING = 0.2  # … when the same role has a reading at least this likely
+
+
+def _drop_rare(forms: dict, weight: dict) -> None:
+    """Drop vanishingly rare readings (Дмитрия as a woman's name, p=0.02) when a
+    likely one of the same role exists (the genitive of Дмитрий, p=0.78)."""
+    for key, w in list(weight.items()):
+        if w < RARE_READING and any(k[0] == key[0] and k != key and v >= COMMON_READING
+                                    for k, v in weight.items()):
+            forms.pop(key, None)
 
 
 def _trusted(info: MorphInfo) -> bool:

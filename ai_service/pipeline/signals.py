@@ -25,6 +25,7 @@ from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
 from ai_service.recognizers.runs import collect_runs, join_inverted
 from ai_service.text.dates import find_dates
+from ai_service.text.dictionaries import mapping
 from ai_service.text.identifiers import find_identifiers
 
 ORG_ID_TYPES = frozenset({"edrpou", "ogrn", "registration"})
@@ -41,6 +42,9 @@ def _caseless(text: str) -> bool:
 
 class SignalsLayer(Layer):
     name = "signals"
+
+    def __init__(self) -> None:
+        self.governed_case = mapping("context/case_government")
 
     async def run(self, doc: Document) -> None:
         text, tokens = doc.text, doc.tokens
@@ -81,10 +85,12 @@ class SignalsLayer(Layer):
                 if not items:
                     continue
                 first_index = tokens.index(items[0].token, start)
+                hint = self.governed_case.get(tokens[first_index - 1].text.lower()) if first_index else None
                 if all(r == "initial" for r in roles):
                     initials_only.append((first_index, items, roles))
                 elif is_person(items, roles):
-                    persons.append(self._person(items, roles, text, first_index, titles_before, person_forms))
+                    persons.append(self._person(items, roles, text, first_index, titles_before,
+                                                person_forms, hint))
         if not persons:
             # Initials alone name someone only when nothing else in the text does (``А. О.``).
             for first_index, items, roles in initials_only:
@@ -95,8 +101,9 @@ class SignalsLayer(Layer):
 
     @staticmethod
     def _person(items: list[RunItem], roles: tuple[str, ...], text: str, first_index: int,
-                titles_before: dict[int, list[str]], person_forms: dict[int, str]) -> PersonSignal:
-        person = build_person(items, roles, text)
+                titles_before: dict[int, list[str]], person_forms: dict[int, str],
+                hint: str | None = None) -> PersonSignal:
+        person = build_person(items, roles, text, hint)
         person.titles = titles_before.get(first_index, [])
         person.legal_form = person_forms.get(first_index)
         return person

@@ -102,44 +102,70 @@ def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]
     return people
 
 
-def _gender(items: list[RunItem], roles: tuple[str, ...]) -> str | None:
-    for wanted in ("patronymic", "given", "surname"):
-        genders: set[str | None] = set()
-        for it, role in zip(items, roles):
-            if role == wanted and it.token.morph:
-                genders |= {f.gender for f in it.token.morph.forms if f.role == wanted}
-        known = {g for g in genders if g}
-        if len(known) == 1:
-            return known.pop()
-    return None
+def _forms(item: RunItem, role: str) -> list[NameForm]:
+    return [f for f in (item.token.morph.forms if item.token.morph else ()) if f.role == role]
+
+
+# How much a part's explicit gender says: a patronymic is decisive, a surname the least.
+_EVIDENCE = {"patronymic": 3, "given": 2, "surname": 1}
+
+
+def resolve_gender(items: list[RunItem], roles: tuple[str, ...],
+                   hint_case: str | None = None) -> tuple[str | None, set[str] | None]:
+    """The gender, and the grammatical cases all parts can share for it.
+
+    Each gender is tried: every part needs a reading of that gender (or an
+    ungendered one), and the parts should agree in case — ``Саша Петрова`` is
+    a woman in the nominative, not a man's name next to a genitive surname. A case
+    the preceding preposition demands (``от Смирнова`` → genitive) and the
+    nominative are preferred, then the explicit evidence of the parts.
+    """
+    named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
+    best: tuple[tuple, str | None, set[str] | None] | None = None
+    for gender in ("male", "female"):
+        common: set[str] | None = None
+        evidence = 0
+        feasible = True
+        for it, role in named:
+            # A guessed surname's gender is only the analyzer's guess from the ending
+            # (Дзидзишвілі): it may not overrule a known given name.
+            fits = [f for f in _forms(it, role)
+                    if f.gender in (gender, None) or (role == "surname" and f.source != "morph")]
+            if not fits:
+                feasible = False
+                break
+            evidence += _EVIDENCE[role] * any(f.gender == gender and f.source in ("morph", "dictionary")
+                                              for f in fits)
+            cases = set().union(*(f.cases for f in fits))
+            common = cases if common is None else common & cases
+        if not feasible or not evidence:
+            continue
+        common = common or set()
+        rank = (bool(common), hint_case in common if hint_case else False, "nomn" in common, evidence)
+        if best is None or rank > best[0]:
+            best = (rank, gender, common)
+    if best is None:
+        return None, None
+    return best[1], best[2] or None
 
 
 def _choose_form(forms: list[NameForm], gender: str | None, cases: set[str] | None) -> NameForm:
-    def rank(f: NameForm) -> tuple[int, int, int]:
+    def rank(f: NameForm) -> tuple[int, int, int, int]:
         gender_ok = 2 if f.gender == gender and gender else (1 if f.gender is None else 0)
         case_ok = 1 if cases and f.cases & cases else 0
         source = {"morph": 3, "dictionary": 2, "predicted": 1}.get(f.source, 0)
-        return (gender_ok, case_ok, source)
+        # A declined reading beats an indeclinable one that fits every case (Анне → Анна).
+        return (gender_ok, case_ok, source, -len(f.cases))
 
     return max(forms, key=rank)
 
 
-def build_person(items: list[RunItem], roles: tuple[str, ...], text: str) -> PersonSignal:
-    gender = _gender(items, roles)
-    forms_per_item: list[list[NameForm]] = []
-    for it, role in zip(items, roles):
-        forms = [f for f in (it.token.morph.forms if it.token.morph else ()) if f.role == role]
-        forms_per_item.append(forms)
-    # Cases every named part can share, for the gender chosen (agreement).
-    common: set[str] | None = None
-    for forms in forms_per_item:
-        if not forms:
-            continue
-        cs: set[str] = set()
-        for f in forms:
-            if gender is None or f.gender in (gender, None):
-                cs |= f.cases
-        common = cs if common is None else (common & cs) or common
+def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
+                 hint_case: str | None = None) -> PersonSignal:
+    gender, common = resolve_gender(items, roles, hint_case)
+    if common and hint_case in common:
+        common = {hint_case}
+    forms_per_item = [_forms(it, role) for it, role in zip(items, roles)]
     parts: list[NamePart] = []
     for it, role, forms in zip(items, roles, forms_per_item):
         tok = it.token
