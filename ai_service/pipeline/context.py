@@ -94,6 +94,15 @@ class ContextLayer(Layer):
 
     def __init__(self) -> None:
         self.matcher = ContextMatcher()
+        self.ambiguous_months = frozenset(mapping("context/months_ambiguous"))
+        self.month_prepositions = word_list("context/month_prepositions").words
+
+    def _governed_months(self, tokens: list, lowers: list[str], spans: list[ContextSpan]) -> list[ContextSpan]:
+        """``за лютий``, ``for May``: a month form that is also a name, after a preposition."""
+        marked = {j for s in spans for j in range(s.first, s.last + 1)}
+        return [ContextSpan(i, i, "month") for i in range(1, len(tokens))
+                if lowers[i] in self.ambiguous_months and lowers[i - 1] in self.month_prepositions
+                and (i not in marked)]
 
     async def run(self, doc: Document) -> None:
         tokens = doc.tokens
@@ -128,6 +137,7 @@ class ContextLayer(Layer):
                     spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
             i += 1
         spans.extend(_address_names(tokens, spans))
+        spans.extend(self._governed_months(tokens, lowers, spans))
         info = matcher.word.cache_info()
         hits = info.hits - hits_before
         doc.count_cache(self.name, hits, max(0, len(tokens) - hits))
@@ -158,6 +168,18 @@ def _address_names(tokens: list, spans: list[ContextSpan]) -> list[ContextSpan]:
     for span in spans:
         # Street/town type words are written in lower case (вул., м., street); a capitalised
         # address word is a place itself (РФ, Київ) and names nothing after it.
+        if span.category == "address" and tokens[span.first].script == "latn" and span.first > 0:
+            # English writes the name first: 221B Baker Street, 12 Oak Road.
+            j, taken = span.first - 1, 0
+            while j >= 0 and taken < MAX_ADDRESS_NAME and j not in marked:
+                tok = tokens[j]
+                if tok.kind != "word" or not tok.text[:1].isupper():
+                    break
+                extra.append(ContextSpan(j, j, "address"))
+                marked.add(j)
+                taken += 1
+                j -= 1
+            continue
         if span.category != "address" or not tokens[span.first].text[:1].islower():
             continue
         j = span.last + 1

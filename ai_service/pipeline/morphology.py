@@ -122,7 +122,7 @@ class MorphologyLayer(Layer):
         if lang == "en" or lang not in self.analyzers:
             return self._analyze_latin(word)
         info = self.analyze_in(word, lang)
-        if not _SPECIFIC_LETTERS.search(word) and not _trusted(info):
+        if not _SPECIFIC_LETTERS.search(word) and not _trusted(info) and not info.known_common:
             # No і/ї/є/ґ or ы/э/ъ/ё to tell the language: the other dictionary may know it.
             other = self.analyze_in(word, "ru" if lang == "uk" else "uk")
             if _trusted(other):

@@ -21,6 +21,7 @@ from ai_service.pipeline.document import (
     PersonSignal,
     Token,
 )
+from ai_service.recognizers.attributes import PersonContext, person_context
 from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
 from ai_service.recognizers.runs import collect_runs, join_inverted
@@ -68,44 +69,33 @@ class SignalsLayer(Layer):
     def _persons(self, doc: Document, in_org: set[int]) -> list[PersonSignal]:
         tokens, text = doc.tokens, doc.text
         caseless = _caseless(text)
-        titles_before: dict[int, list[str]] = {}
-        person_forms: dict[int, str] = {}
-        for span in doc.context_spans:
-            if span.category == "title":
-                after = span.last + 1
-                while after < len(tokens) and tokens[after].kind == "word" and tokens[after].context == "address":
-                    after += 1  # "гражданин РФ Петр Сергеев": the country belongs to the title
-                titles_before.setdefault(after, []).append(text[tokens[span.first].start : tokens[span.last].end])
-            elif span.category == "legal_form" and span.kind == "person":
-                person_forms[span.last + 1] = span.value or ""
+        ctx = person_context(tokens, doc.context_spans, text)
         persons: list[PersonSignal] = []
         initials_only: list[tuple[int, list[RunItem], tuple[str, ...]]] = []
         for start, run in join_inverted(tokens, collect_runs(tokens, in_org, caseless)):
             for items, roles in split_run(run):
                 if not items:
                     continue
-                first_index = tokens.index(items[0].token, start)
-                hint = self.governed_case.get(tokens[first_index - 1].text.lower()) if first_index else None
+                first = tokens.index(items[0].token, start)
                 if all(r == "initial" for r in roles):
-                    initials_only.append((first_index, items, roles))
+                    initials_only.append((first, items, roles))
                 elif is_person(items, roles):
-                    persons.append(self._person(items, roles, text, first_index, titles_before,
-                                                person_forms, hint))
+                    persons.append(self._person(tokens, items, roles, text, first, ctx))
         if not persons:
             # Initials alone name someone only when nothing else in the text does (``А. О.``).
-            for first_index, items, roles in initials_only:
+            for first, items, roles in initials_only:
                 if len(items) >= 2:
-                    persons.append(self._person(items, roles, text, first_index, titles_before, person_forms))
+                    persons.append(self._person(tokens, items, roles, text, first, ctx))
         persons.sort(key=lambda p: p.start)
         return persons
 
-    @staticmethod
-    def _person(items: list[RunItem], roles: tuple[str, ...], text: str, first_index: int,
-                titles_before: dict[int, list[str]], person_forms: dict[int, str],
-                hint: str | None = None) -> PersonSignal:
+    def _person(self, tokens: list[Token], items: list[RunItem], roles: tuple[str, ...], text: str,
+                first: int, ctx: PersonContext) -> PersonSignal:
+        hint = self.governed_case.get(tokens[first - 1].text.lower()) if first else None
         person = build_person(items, roles, text, hint)
-        person.titles = titles_before.get(first_index, [])
-        person.legal_form = person_forms.get(first_index)
+        last = tokens.index(items[-1].token, first)
+        person.titles = ctx.titles(first, last)
+        person.legal_form = ctx.person_forms.get(first)
         return person
 
 

@@ -27,7 +27,8 @@ _ONE_TO_ONE = {
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
 _SLOW_PATH = re.compile("[\u0300-\u036f\ufb00-\ufb06\u0132\u0133]")  # combining marks, ligatures
-_NEEDS_WORK = re.compile("[^\x00-\x7f\u0400-\u045f]")  # anything beyond ASCII + basic Cyrillic
+# Anything beyond ASCII + basic Cyrillic, and the backtick (an apostrophe in Мар`яна).
+_NEEDS_WORK = re.compile("[^\x00-\x5f\x61-\x7f\u0400-\u045f]")
 
 # Confusable letters between the two scripts, both directions.
 _LAT_TO_CYR = dict(zip("aceopxyiABCEHIKMOPTXY", "асеорхуіАВСЕНІКМОРТХУ"))

@@ -62,7 +62,11 @@ def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
         tok = tokens[j]
         if step > 0 and picked and (_person_starts(tokens, j) or _script_changes(tokens, picked[0], j)):
             break
-        if tok.kind == "word" and (tok.context not in _BREAKING_CONTEXT or (tok.context == "bank" and not picked)):
+        # Descriptive words are part of a name read backwards from its suffix (Green Field
+        # Consulting Ltd), and a bank word may be the whole name (ТОВ ПриватБанк).
+        allowed = (tok.context not in _BREAKING_CONTEXT or (tok.context == "bank" and not picked)
+                   or (step < 0 and tok.context == "boilerplate" and tok.text[:1].isupper()))
+        if tok.kind == "word" and allowed:
             low = tok.text.lower()
             if low in _JOINERS or tok.context == "stop":
                 nxt = j + step

@@ -23,7 +23,7 @@ ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, (
                ("surname", "latin"): 1.0, ("given", "latin"): 1.0}
 CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "patronymic"),
                     ("given", "surname"), ("surname", "given"), ("given", "patronymic"),
-                    ("given", "given", "surname")}
+                    ("given", "given", "surname"), ("given", "surname", "surname")}
 MAX_INITIALS = 3
 
 
@@ -73,11 +73,21 @@ def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
     return best
 
 
+_LATIN_LONG_FORMS = (["given", "given", "surname"], ["given", "surname", "surname"], ["surname", "surname"])
+
+
 def _middle_name(items: list[RunItem], roles: tuple[str, ...]) -> bool:
-    """``Mary Jane Watson``: Latin-script names may carry a second given name before the surname."""
+    """``Mary Jane Watson``, ``John D'Angelo Smith``, ``J. D'Angelo O'Connor``: Latin-script
+    names carry a middle name (or an unhyphenated double surname) before the surname."""
     named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
-    return [r for _, r in named] == ["given", "given", "surname"] and all(
-        it.token.script == "latn" for it, _ in named)
+    if [r for _, r in named] not in _LATIN_LONG_FORMS or any(it.token.script != "latn" for it, _ in named):
+        return False
+    # A known given name is not read as a second surname (John Smith | Mary Jones).
+    return not any(r == "surname" and _known_given(it) for it, r in named)
+
+
+def _known_given(item: RunItem) -> bool:
+    return any(f.role == "given" and f.source in ("morph", "dictionary") for f in _forms(item, "given"))
 
 
 def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:

@@ -55,6 +55,8 @@ def name_capable(tok: Token, caseless: bool) -> bool:
         return False
     if tok.morph.known_common or not tok.morph.forms or len(tok.text) < 2:
         return False
+    if not caseless and tok.text.isupper() and len(tok.text) <= 3 and not _trusted(tok):
+        return False  # КН, ЖК, BV: abbreviations in an otherwise normally written text
     return tok.text[:1].isupper() or (caseless and _trusted(tok))
 
 
@@ -84,8 +86,16 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 continue
             nxt = tokens[i + 1] if i + 1 < n and i + 1 not in skip else None
             if (tok.kind == "word" and tok.context is None and tok.morph is not None
-                    and not tok.text[:1].isupper() and _trusted(tok) and not tok.morph.known_common
+                    and not tok.text[:1].isupper() and _trusted(tok) and not tok.morph.common_reading
                     and ((run and not run[-1].initial) or (nxt is not None and name_capable(nxt, caseless)))):
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            if (caseless and run and not run[-1].initial and _given(run[-1].token) and tok.kind == "word"
+                    and tok.context is None and tok.morph is not None and not tok.morph.known_common
+                    and _has_role(tok, "surname") and len(tok.text) > 1):
+                # "john smith": in a caseless text an unknown word right after a known
+                # given name is its surname.
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue

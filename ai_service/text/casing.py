@@ -23,7 +23,8 @@ def _capitalize_part(part: str) -> str:
     if not part:
         return part
     head, sep, tail = part.partition("'")
-    # Latin O'/D'/L' prefixes capitalise what follows; Cyrillic Мар'яна does not.
-    if sep and len(head) == 1 and head.isascii() and tail:
+    # One-letter prefixes (O'Connor, О'Коннор, Д'Артаньян) capitalise what follows; the
+    # Ukrainian apostrophe before я/ю/є/ї is inside a word (П'ятницький, Мар'яна, Григор'єв).
+    if sep and len(head) == 1 and tail and tail[0].lower() not in "яюєї":
         return head.upper() + "'" + tail[:1].upper() + tail[1:].lower()
     return part[:1].upper() + part[1:].lower()
