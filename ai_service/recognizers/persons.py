@@ -185,7 +185,7 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
             parts.append(NamePart(span, ".-".join(letters) + ".", "initial", tok.start, it.end))
             continue
         form = _choose_form(forms, gender, common)
-        normalized = display_case(tok.text, form.nominative)
+        normalized = display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
         if gender is None and form.gender:
             gender = form.gender

@@ -52,9 +52,10 @@ DISAGREE: dict[str, str] = {
         "the name. The canary apostrophe_middle_name ('John D'Angelo Smith' must keep all three) agrees."
     ),
     "ru_apostrophe": (
-        "Expects \"Ольга Д'яченко\" → \"Ольга Д'Яченко\". SPEC §7 keeps the input's spelling in its language; in "
-        "Ukrainian/Russian the apostrophe is a separation mark inside one word (issue 3: Мар'яна, Григор'єв), "
-        "not a Latin O'/D' particle, so the letter after it stays lower-case: \"Д'яченко\" is already nominative."
+        "Expects \"Ольга Д'яченко\" → \"Ольга Д'Яченко\". Nothing in the text is Russian (no ы/э/ъ/ё, no Russian-only "
+        "word), and an apostrophe before я is Ukrainian orthography, where it separates sounds inside one word "
+        "(issue 3: Мар'яна, Григор'єв; П'ятницький), so the letter after it stays lower-case. A one-letter prefix "
+        "before any other letter (О'Коннор, Д'Артаньян) or in Russian text is capitalised after the apostrophe."
     ),
     "mixed_org_noise": (
         "Expects 'Ивану Петрову' (Russian spelling: Ukrainian is 'Івану') → 'Іван Петров'. SPEC §7: 'Output "
