@@ -20,14 +20,13 @@ import pymorphy3
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, MorphInfo, NameForm
 from ai_service.text.dictionaries import json_data, mapping
+from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
 from ai_service.text.translit import to_cyrillic
 
 GENDERS = {"masc": "male", "femn": "female"}
 DICT_GENDERS = {"m": "male", "f": "female"}
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2")
 _SPECIFIC_LETTERS = re.compile("[іїєґыэъё]")
-_PATRONYMIC_ENDINGS = ("ович", "евич", "євич", "йович", "ич", "івна", "ївна", "овна", "евна", "ична", "інична")
-
 
 class NameLexicon:
     """Given names and diminutives per language, from ``dictionaries/names``."""
@@ -210,9 +209,7 @@ class MorphologyLayer(Layer):
             lemma = parses[0].normal_form
         for full, gender in self.lexicon.full_forms(word, lang):
             forms.setdefault(("given", gender, full, "dictionary"), set()).add("nomn")
-        if not forms and word.endswith(_PATRONYMIC_ENDINGS) and len(word) > 6:
-            g = "female" if word.endswith("на") else "male"
-            forms[("patronymic", g, word, "guess")] = {"nomn"}
+        self._add_shape_readings(word, forms)
         if not forms:
             known_common = has_known
             if not known_common:
@@ -224,6 +221,22 @@ class MorphologyLayer(Layer):
             lemma=lemma,
             common_reading=has_known,
         )
+
+    @staticmethod
+    def _add_shape_readings(word: str, forms: dict) -> None:
+        """Readings the word's shape gives when the dictionary does not (see text/name_shapes)."""
+        roles = {k[0] for k in forms if k[3] in ("morph", "dictionary")}
+        patronymic = patronymic_by_suffix(word)
+        if patronymic is not None:
+            nominative, g, cases = patronymic
+            if "patronymic" not in roles:
+                forms.setdefault(("patronymic", g, nominative, "predicted"), set()).update(cases)
+            if g == "male":
+                # Агранович, Шуфрич: -ович surnames exist too (invariable for women).
+                forms.setdefault(("surname", None, nominative, "guess"), set()).update(cases)
+        if "surname" not in roles:
+            for nominative, g, cases in surname_by_suffix(word):
+                forms.setdefault(("surname", g, nominative, "predicted"), set()).update(cases)
 
     def _full_name(self, nominative: str, lang: str, gender: str | None) -> str:
         """Full name for a diminutive lemma (Сашко → олександр); the parse's gender picks

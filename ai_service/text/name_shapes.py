@@ -1,0 +1,56 @@
+"""Name readings from word shape alone, for names no dictionary knows.
+
+Patronymics (``Вахайовичеві`` → ``Вахайович``) and possessive-type surnames
+(``Бобровнікова`` → a woman ``Бобровнікова`` or the genitive of ``Бобровніков``)
+decline by a handful of regular endings in Ukrainian and Russian; the analyzer's
+predictor sometimes offers only one of the readings, so these rules add the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (nominative, gender, cases)
+Reading = tuple[str, str, tuple[str, ...]]
+
+_MALE_PATRONYMIC = re.compile(r"^(\w{3,}(?:ович|евич|євич|йович))(|а|у|ові|еві|ем|ом|і|е)$")
+_FEMALE_PATRONYMIC = re.compile(r"^(\w{3,}(?:івн|ївн|овн|евн|ичн|інічн))(а|и|і|у|ою|ой|ы|е)$")
+_PATRONYMIC_CASES = {"": ("nomn",), "а": ("gent", "accs"), "у": ("datv", "accs"), "ові": ("datv",),
+                     "еві": ("datv",), "ем": ("ablt",), "ом": ("ablt",), "і": ("datv", "loct"),
+                     "е": ("loct", "voct"), "и": ("gent",), "ою": ("ablt",),
+                     "ой": ("gent", "datv", "ablt", "loct"), "ы": ("gent",)}
+
+# Surnames in -ов/-ев/-єв/-ін/-ин (and their feminine -ова/-іна …): ending -> readings.
+_SURNAME = re.compile(r"^(\w{2,}(?:ов|ев|єв|ёв|ін|ин|їн|ын))(|а|у|им|ым|ою|ой|ій|ої|ом)$")
+_SURNAME_READINGS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    # ending: ((gender, nominative suffix, cases), …)
+    "": (("male", "", ("nomn",)),),
+    "а": (("female", "а", ("nomn",)), ("male", "", ("gent", "accs"))),
+    "у": (("male", "", ("datv", "loct")), ("female", "а", ("accs",))),
+    "им": (("male", "", ("ablt",)),),
+    "ым": (("male", "", ("ablt",)),),
+    "ом": (("male", "", ("ablt",)),),
+    "ою": (("female", "а", ("ablt",)),),
+    "ой": (("female", "а", ("gent", "datv", "ablt", "loct")),),
+    "ій": (("female", "а", ("datv", "loct")),),
+    "ої": (("female", "а", ("gent",)),),
+}
+
+
+def patronymic_by_suffix(word: str) -> Reading | None:
+    m = _MALE_PATRONYMIC.match(word)
+    if m:
+        return m.group(1), "male", _PATRONYMIC_CASES[m.group(2)] + (("nomn",) if not m.group(2) else ())
+    m = _FEMALE_PATRONYMIC.match(word)
+    if m:
+        cases = ("nomn",) if m.group(2) == "а" else _PATRONYMIC_CASES[m.group(2)]
+        return m.group(1) + "а", "female", cases
+    return None
+
+
+def surname_by_suffix(word: str) -> list[Reading]:
+    m = _SURNAME.match(word)
+    if not m:
+        return []
+    stem, ending = m.group(1), m.group(2)
+    return [(stem + suffix, gender, cases) for gender, suffix, cases in _SURNAME_READINGS[ending]]
