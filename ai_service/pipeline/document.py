@@ -32,6 +32,7 @@ class MorphInfo:
     known_common: bool  # a dictionary word with no name reading (e.g. "ремонт")
     lemma: str
     common_reading: bool = False  # also a dictionary common word (долга: долг / Долгая)
+    common_pos: str | None = None  # part of speech of that common reading (NOUN, VERB, …)
 
 
 @dataclass(slots=True)

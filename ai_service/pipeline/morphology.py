@@ -163,6 +163,7 @@ class MorphologyLayer(Layer):
         weight: dict[tuple[str, str | None, str, str], float] = {}
         known_common = False
         has_known = False
+        common_pos: str | None = None
         lemma = word
         parses = self.analyzers[lang].parse(word)
         for p in parses:
@@ -201,6 +202,7 @@ class MorphologyLayer(Layer):
                 # word common: as a name it is a surname far more often.
                 if p.is_known and p.score >= 0.1 and not (tag.number == "plur" and tag.case in ("gent", "accs")):
                     has_known = True
+                    common_pos = common_pos or str(tag.POS)
                 continue
             forms.setdefault(key, set()).add(case)
             weight[key] = weight.get(key, 0.0) + p.score
@@ -220,6 +222,7 @@ class MorphologyLayer(Layer):
             known_common=known_common,
             lemma=lemma,
             common_reading=has_known,
+            common_pos=common_pos,
         )
 
     @staticmethod

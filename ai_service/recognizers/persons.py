@@ -20,11 +20,12 @@ from ai_service.text.casing import display_case
 ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, ("patronymic", "guess"): 2.0,
                ("given", "morph"): 2.2, ("given", "dictionary"): 2.0, ("given", "predicted"): 1.0,
                ("surname", "morph"): 2.0, ("surname", "predicted"): 1.5, ("surname", "guess"): 1.0,
-               ("surname", "latin"): 1.0, ("given", "latin"): 1.0}
+               ("surname", "latin"): 1.0, ("given", "latin"): 1.0, ("given", "guess"): 0.5}
 CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "patronymic"),
                     ("given", "surname"), ("surname", "given"), ("given", "patronymic"),
                     ("given", "given", "surname"), ("given", "surname", "surname")}
 MAX_INITIALS = 3
+FALLBACK_SURNAME_WEIGHT = 0.3
 
 
 @dataclass(slots=True)
@@ -44,6 +45,8 @@ def _roles(item: RunItem) -> dict[str, float]:
         w = ROLE_WEIGHT.get((form.role, form.source), 1.0)
         if w > best.get(form.role, 0.0):
             best[form.role] = w
+    # Any name word can be someone's surname (Вілла Фредерік П'єр), at a low weight.
+    best.setdefault("surname", FALLBACK_SURNAME_WEIGHT)
     return best
 
 
@@ -58,7 +61,7 @@ def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
         named = [r for r in roles if r != "initial"]
         if roles.count("initial") > MAX_INITIALS:
             continue
-        if len(named) != len(set(named)) and not _middle_name(items, roles):
+        if len(named) != len(set(named)) and not (_middle_name(items, roles) or _foreign_parts(items, roles)):
             continue
         score = sum(w for _, w in combo)
         if tuple(named) in CANONICAL_ORDERS:
@@ -74,16 +77,38 @@ def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
 
 
 _LATIN_LONG_FORMS = (["given", "given", "surname"], ["given", "surname", "surname"], ["surname", "surname"])
+# Registers write foreign names in Cyrillic as "Surname Given Given" (Вілла Фредерік П'єр).
+_FOREIGN_REGISTER_FORM = ["surname", "given", "given"]
 
 
 def _middle_name(items: list[RunItem], roles: tuple[str, ...]) -> bool:
     """``Mary Jane Watson``, ``John D'Angelo Smith``, ``J. D'Angelo O'Connor``: Latin-script
     names carry a middle name (or an unhyphenated double surname) before the surname."""
     named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
+    if [r for _, r in named] == _FOREIGN_REGISTER_FORM and len(named) == len(items):
+        return True
     if [r for _, r in named] not in _LATIN_LONG_FORMS or any(it.token.script != "latn" for it, _ in named):
         return False
     # A known given name is not read as a second surname (John Smith | Mary Jones).
     return not any(r == "surname" and _known_given(it) for it, r in named)
+
+
+def _foreign_parts(items: list[RunItem], roles: tuple[str, ...]) -> bool:
+    """``Асанлу Мохаммад Тагі``, ``Вілла Фредерік П'єр``: names no dictionary knows may
+    have more parts than a Slavic name; a role may repeat when every repeated part is
+    unknown to the dictionaries and the name has no patronymic."""
+    if "patronymic" in roles or len([r for r in roles if r != "initial"]) > 4:
+        return False
+    seen: dict[str, list[RunItem]] = {}
+    for it, r in zip(items, roles):
+        if r != "initial":
+            seen.setdefault(r, []).append(it)
+    repeated = [it for group in seen.values() if len(group) > 1 for it in group[1:]]
+    return bool(repeated) and all(not _trusted_item(it) for it in repeated)
+
+
+def _trusted_item(item: RunItem) -> bool:
+    return any(f.source in ("morph", "dictionary") for f in (item.token.morph.forms if item.token.morph else ()))
 
 
 def _known_given(item: RunItem) -> bool:
@@ -184,7 +209,8 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
             letters = [c.upper() for c in span if c.isalpha()]
             parts.append(NamePart(span, ".-".join(letters) + ".", "initial", tok.start, it.end))
             continue
-        form = _choose_form(forms, gender, common)
+        form = _choose_form(forms, gender, common) if forms else NameForm(
+            role, None, tok.text.lower(), frozenset(), "guess")
         normalized = display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
         if gender is None and form.gender:

@@ -60,6 +60,11 @@ def name_capable(tok: Token, caseless: bool) -> bool:
     return tok.text[:1].isupper() or (caseless and _trusted(tok))
 
 
+def _given_by_position(tok: Token) -> MorphInfo:
+    return MorphInfo(forms=(NameForm("given", None, tok.text.lower(), ALL_CASES, "guess"),),
+                     known_common=False, lemma=tok.text.lower())
+
+
 def _surname_by_position(tok: Token) -> MorphInfo:
     return MorphInfo(forms=(NameForm("surname", None, tok.text.lower(), ALL_CASES, "guess"),),
                      known_common=False, lemma=tok.text.lower())
@@ -101,8 +106,17 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 continue
             beside_initial = (run and run[-1].initial) or initial_end(tokens, i + 1) is not None
             if (tok.kind == "word" and tok.text[:1].isupper() and tok.context in (None, "stop")
-                    and beside_initial):
+                    and (beside_initial or _before_given_patronymic(tokens, i, skip, caseless)
+                         or _after_given_patronymic(run))):
                 tok.morph = _surname_by_position(tok)
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            if (tok.kind == "word" and tok.text[:1].isupper() and tok.context is None and run
+                    and not run[-1].initial and i + 1 < n and i + 1 not in skip
+                    and name_capable(tokens[i + 1], caseless) and _has_role(tokens[i + 1], "patronymic")):
+                # "Фрідріхсон Надана Олександрівна": before a patronymic stands a given name.
+                tok.morph = _given_by_position(tok)
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
@@ -119,6 +133,29 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
         else:
             i += 1
     return runs
+
+
+# Common words that can double as surnames (Доля, Золотих, Коваль); verbs and function
+# words cannot (Передать Алле Борисовне …).
+_SURNAME_LIKE_POS = frozenset({"NOUN", "ADJF", "ADJS", "None"})
+
+
+def _before_given_patronymic(tokens: list[Token], i: int, skip: set[int], caseless: bool) -> bool:
+    """``Доля Людмила Петрівна``: a common word written before a known given name and a
+    patronymic is the surname of the official "Surname Given Patronymic" order."""
+    if i + 2 >= len(tokens) or i + 1 in skip or i + 2 in skip:
+        return False
+    if tokens[i].morph is not None and str(tokens[i].morph.common_pos) not in _SURNAME_LIKE_POS:
+        return False
+    given, patronymic = tokens[i + 1], tokens[i + 2]
+    return (name_capable(given, caseless) and name_capable(patronymic, caseless)
+            and _given(given) and _has_role(patronymic, "patronymic"))
+
+
+def _after_given_patronymic(run: list[RunItem]) -> bool:
+    """``Людмила Петрівна Доля``: the same, in the "Given Patronymic Surname" order."""
+    return (len(run) >= 2 and not run[-1].initial and not run[-2].initial
+            and _given(run[-2].token) and _has_role(run[-1].token, "patronymic"))
 
 
 def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) -> list[tuple[int, list[RunItem]]]:
