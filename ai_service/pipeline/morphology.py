@@ -240,6 +240,10 @@ class MorphologyLayer(Layer):
         if "surname" not in roles:
             for nominative, g, cases in surname_by_suffix(word):
                 forms.setdefault(("surname", g, nominative, "predicted"), set()).update(cases)
+            if any(k[0] == "surname" for k in forms):
+                # An unknown surname may simply be written as it is (ХІАБАНІ, Модаррес): keep
+                # that reading beside the analyzer's guesses so case agreement can choose it.
+                forms.setdefault(("surname", None, word, "guess"), set()).update(CASES)
 
     def _full_name(self, nominative: str, lang: str, gender: str | None) -> str:
         """Full name for a diminutive lemma (Сашко → олександр); the parse's gender picks

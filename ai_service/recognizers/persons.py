@@ -156,6 +156,15 @@ def resolve_gender(items: list[RunItem], roles: tuple[str, ...],
     nominative are preferred, then the explicit evidence of the parts.
     """
     named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
+    gender, common = _resolve(named, hint_case)
+    if gender is None and any(r == "surname" for _, r in named):
+        # A woman's consonant-final surname does not decline; when it was declined as a
+        # man's anyway (Кашпурові Тетяні), the given name and patronymic still decide.
+        gender, common = _resolve([(it, r) for it, r in named if r != "surname"], hint_case)
+    return gender, common
+
+
+def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[str | None, set[str] | None]:
     best: tuple[tuple, str | None, set[str] | None] | None = None
     for gender in ("male", "female"):
         common: set[str] | None = None
@@ -195,12 +204,19 @@ def _choose_form(forms: list[NameForm], gender: str | None, cases: set[str] | No
     return max(forms, key=rank)
 
 
+def _invariable_for_women(form: NameForm, gender: str) -> bool:
+    """Кашпур, Рубель, Карапетян: a consonant-final man's surname is a woman's too."""
+    return (gender == "female" and form.role == "surname" and form.nominative[-1:].isalpha()
+            and form.nominative[-1] not in "аяоеєиіїуюйь" and not form.nominative.endswith(("ов", "ев", "єв", "ін", "ин", "їн")))
+
+
 def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
                  hint_case: str | None = None) -> PersonSignal:
     gender, common = resolve_gender(items, roles, hint_case)
     if common and hint_case in common:
         common = {hint_case}
     forms_per_item = [_forms(it, role) for it, role in zip(items, roles)]
+    person_gender = gender
     parts: list[NamePart] = []
     for it, role, forms in zip(items, roles, forms_per_item):
         tok = it.token
@@ -211,12 +227,15 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
             continue
         form = _choose_form(forms, gender, common) if forms else NameForm(
             role, None, tok.text.lower(), frozenset(), "guess")
+        if gender and form.gender and form.gender != gender and not _invariable_for_women(form, gender):
+            # No reading of the person's gender (Путіна for a woman): keep the word as written.
+            form = NameForm(role, gender, tok.text.lower(), form.cases, "guess")
         normalized = display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
-        if gender is None and form.gender:
-            gender = form.gender
+        if person_gender is None and form.gender:
+            person_gender = form.gender
     start, end = items[0].token.start, items[-1].end
-    return PersonSignal(parts=parts, start=start, end=end, gender=gender)
+    return PersonSignal(parts=parts, start=start, end=end, gender=person_gender)
 
 
 def is_person(items: list[RunItem], roles: tuple[str, ...]) -> bool:

@@ -48,9 +48,17 @@ def patronymic_by_suffix(word: str) -> Reading | None:
     return None
 
 
+# Ukrainian masculine dative of consonant-final surnames: Лямінові, Гінерові, Бражнікові.
+_MALE_DATIVE = re.compile(r"^(\w{3,}[бвгґджзклмнпрстфхцчшщ])(?:ові|еві|єві)$")
+
+
 def surname_by_suffix(word: str) -> list[Reading]:
+    readings: list[Reading] = []
     m = _SURNAME.match(word)
-    if not m:
-        return []
-    stem, ending = m.group(1), m.group(2)
-    return [(stem + suffix, gender, cases) for gender, suffix, cases in _SURNAME_READINGS[ending]]
+    if m:
+        stem, ending = m.group(1), m.group(2)
+        readings += [(stem + suffix, gender, cases) for gender, suffix, cases in _SURNAME_READINGS[ending]]
+    m = _MALE_DATIVE.match(word)
+    if m:
+        readings.append((m.group(1), "male", ("datv",)))
+    return readings
