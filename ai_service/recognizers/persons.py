@@ -141,8 +141,10 @@ def _forms(item: RunItem, role: str) -> list[NameForm]:
     return [f for f in (item.token.morph.forms if item.token.morph else ()) if f.role == role]
 
 
-# How much a part's explicit gender says: a patronymic is decisive, a surname the least.
+# How much a part's explicit gender says: a patronymic is decisive, a surname the least;
+# a reading the analyzer only predicted from the ending counts half.
 _EVIDENCE = {"patronymic": 3, "given": 2, "surname": 1}
+_SOURCE_TRUST = {"morph": 1.0, "dictionary": 1.0, "predicted": 0.5}
 
 
 def resolve_gender(items: list[RunItem], roles: tuple[str, ...],
@@ -178,8 +180,8 @@ def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[s
             if not fits:
                 feasible = False
                 break
-            evidence += _EVIDENCE[role] * any(f.gender == gender and f.source in ("morph", "dictionary")
-                                              for f in fits)
+            evidence += _EVIDENCE[role] * max((_SOURCE_TRUST.get(f.source, 0.0) for f in fits
+                                               if f.gender == gender), default=0.0)
             cases = set().union(*(f.cases for f in fits))
             common = cases if common is None else common & cases
         if not feasible or not evidence:
@@ -225,8 +227,13 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
             letters = [c.upper() for c in span if c.isalpha()]
             parts.append(NamePart(span, ".-".join(letters) + ".", "initial", tok.start, it.end))
             continue
-        form = _choose_form(forms, gender, common) if forms else NameForm(
-            role, None, tok.text.lower(), frozenset(), "guess")
+        if not forms:
+            # A role the token has no reading for (a surname by position): an unknown word's
+            # predicted nominative (Харатьяна → Харатьян), else the word as written (Вілла).
+            forms = [NameForm(role, f.gender, f.nominative, f.cases, f.source)
+                     for f in (tok.morph.forms if tok.morph else ()) if f.source == "predicted"]
+            forms.append(NameForm(role, None, tok.text.lower(), frozenset(), "guess"))
+        form = _choose_form(forms, gender, common)
         if gender and form.gender and form.gender != gender and not _invariable_for_women(form, gender):
             # No reading of the person's gender (Путіна for a woman): keep the word as written.
             form = NameForm(role, gender, tok.text.lower(), form.cases, "guess")

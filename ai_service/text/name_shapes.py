@@ -21,7 +21,7 @@ _PATRONYMIC_CASES = {"": ("nomn",), "а": ("gent", "accs"), "у": ("datv", "accs
                      "ой": ("gent", "datv", "ablt", "loct"), "ы": ("gent",)}
 
 # Surnames in -ов/-ев/-єв/-ін/-ин (and their feminine -ова/-іна …): ending -> readings.
-_SURNAME = re.compile(r"^(\w{2,}(?:ов|ев|єв|ёв|ін|ин|їн|ын))(|а|у|им|ым|ою|ой|ій|ої|ом)$")
+_SURNAME = re.compile(r"^(\w{2,}(?:ов|ев|єв|ёв|ін|ин|їн|ын))(|а|у|им|ым|ою|ой|ій|ої|ом|і)$")
 _SURNAME_READINGS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     # ending: ((gender, nominative suffix, cases), …)
     "": (("male", "", ("nomn",)),),
@@ -34,6 +34,8 @@ _SURNAME_READINGS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "ой": (("female", "а", ("gent", "datv", "ablt", "loct")),),
     "ій": (("female", "а", ("datv", "loct")),),
     "ої": (("female", "а", ("gent",)),),
+    # Петіні Ірині (a woman, noun-like declension) or Петрові Івану (a man): the given name decides.
+    "і": (("female", "а", ("datv", "loct")), ("male", "", ("datv", "loct"))),
 }
 
 
