@@ -12,7 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.routing import Route
 
-from ai_service.api import health, ops, screening
+from ai_service.api import health, ops, review, screening
 from ai_service.api.middleware import ServiceMiddleware
 from ai_service.api.openapi import build_openapi
 from ai_service.api.responses import JSONResponse
@@ -42,6 +42,9 @@ def _routes(openapi: dict) -> list[Route]:
         Route("/lists", ops.lists, methods=["GET"]),
         Route("/admin/lists/reload", ops.reload_lists, methods=["POST"]),
         Route("/admin/cache/clear", ops.clear_cache, methods=["POST"]),
+        Route("/admin/cleared", review.add_cleared, methods=["POST"]),
+        Route("/admin/cleared", review.list_cleared, methods=["GET"]),
+        Route("/admin/cleared", review.remove_cleared, methods=["DELETE"]),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
     ]
 
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     middleware: list[Middleware] = []
     if settings.cors_origins:  # outermost, so preflights are answered before auth
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                                     allow_methods=["GET", "POST"], allow_headers=["*"]))
+                                     allow_methods=["GET", "POST", "DELETE"], allow_headers=["*"]))
     middleware.append(
         Middleware(ServiceMiddleware, guard=Guard(settings.api_keys, settings.admin_token),
                    stats=service.stats, rate_limit=settings.rate_limit_per_minute,

@@ -45,6 +45,7 @@ class Settings:
     prometheus_enabled: bool = True
     rate_limit_per_minute: int | None = None
     audit_log_path: str | None = None
+    cleared_pairs_path: str | None = None
     long_text_threshold: int = 1000
     risk_high: float = 0.85
     risk_medium: float = 0.70
@@ -147,6 +148,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         prometheus_enabled=_bool(env, "PROMETHEUS_ENABLED", True),
         rate_limit_per_minute=rate or None,
         audit_log_path=_opt(env, "AUDIT_LOG_PATH"),
+        cleared_pairs_path=_opt(env, "CLEARED_PAIRS_PATH"),
         long_text_threshold=_int(env, "LONG_TEXT_THRESHOLD", 1000, 100),
         risk_high=_float(env, "RISK_HIGH", 0.85),
         risk_medium=_float(env, "RISK_MEDIUM", 0.70),

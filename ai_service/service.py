@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from ai_service import metrics
+from ai_service.cleared import ClearedStore
 from ai_service.config import Settings
 from ai_service.lists.config import sources_from_setting
 from ai_service.lists.fetch import http_fetcher
@@ -46,12 +47,14 @@ class ScreeningService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.generation: Generation | None = None
+        self.cleared = ClearedStore(settings.cleared_pairs_path)
         self.pipeline = Pipeline(
             self.current_backend,
             max_input_length=settings.max_input_length,
             chunk_threshold=settings.long_text_threshold,
             cache_size=settings.cache_size,
             bands=RiskBands(settings.risk_high, settings.risk_medium, settings.risk_low),
+            cleared=self.cleared,
         )
         self.stats = RequestStats()
         self.started_at = time.time()

@@ -44,6 +44,13 @@ _PROCESS_RESPONSE = {"type": "object", "required": [
     "trace": {"type": "array"}}}
 
 
+_CLEARED_PAIR = {"type": "object", "required": ["query", "list", "entity_id"], "properties": {
+    "query": {"type": "string", "minLength": 1, "maxLength": 500},
+    "list": {"type": "string", "minLength": 1, "maxLength": 200},
+    "entity_id": {"type": "string", "minLength": 1, "maxLength": 200},
+    "reason": {"type": "string", "maxLength": 1000}, "cleared_by": {"type": "string", "maxLength": 1000}}}
+
+
 def _body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
@@ -52,7 +59,7 @@ def _responses(ok: dict, *codes: int) -> dict:
     out: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}}
     text = {400: "Malformed JSON", 401: "Missing or invalid credentials", 403: "Forbidden",
             413: "Body too large", 415: "Wrong content type", 422: "Schema violation",
-            429: "Rate limit hit", 503: "Not ready", 409: "Reload failed"}
+            429: "Rate limit hit", 503: "Not ready", 409: "Reload failed", 404: "Not found"}
     for c in codes:
         out[str(c)] = {"description": text[c], "content": {"application/json": {"schema": _ERROR}}}
     return out
@@ -115,6 +122,17 @@ def build_openapi(max_input_length: int, max_batch_size: int) -> dict:
                                              "responses": _responses({"type": "object"}, 401, 403, 409, 429)}},
             "/admin/cache/clear": {"post": {"summary": "Clear caches", "security": [{"apiKey": []}, {"bearer": []}],
                                             "responses": _responses({"type": "object"}, 401, 403, 429)}},
+            "/admin/cleared": {
+                "post": {"summary": "Remember a reviewed false positive (query name, list, entity)",
+                         "security": [{"apiKey": []}, {"bearer": []}],
+                         "requestBody": _body(_CLEARED_PAIR),
+                         "responses": {**_responses({"type": "object"}, 400, 401, 403, 413, 415, 422),
+                                       "201": {"description": "Stored"}}},
+                "get": {"summary": "Cleared pairs", "security": [{"apiKey": []}, {"bearer": []}],
+                        "responses": _responses({"type": "object"}, 401, 403)},
+                "delete": {"summary": "Forget a cleared pair", "security": [{"apiKey": []}, {"bearer": []}],
+                           "requestBody": _body(_CLEARED_PAIR),
+                           "responses": _responses({"type": "object"}, 400, 401, 403, 404, 413, 415, 422)}},
             "/openapi.json": _get("This document"),
         },
     }

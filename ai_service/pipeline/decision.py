@@ -24,6 +24,7 @@ REASON_TEXT = {
     "id_name_mismatch": "The identifier matches but the name next to it is a different one.",
     "no_match": "Screened: no list entry matched.",
     "nothing_to_screen": "Screened: no names, organisations or identifiers were found.",
+    "cleared_by_review": "Every match was cleared by a reviewer before (false-positive memory).",
 }
 
 
@@ -59,10 +60,10 @@ class DecisionLayer(Layer):
         doc.decision = self.decide(doc)
 
     def decide(self, doc: Document) -> dict:
-        matches = doc.matches
+        matches = [m for m in doc.matches if not m.cleared]
         if not matches:
             screened = doc.persons or doc.organizations or doc.ids
-            code = "no_match" if screened else "nothing_to_screen"
+            code = "cleared_by_review" if doc.matches else "no_match" if screened else "nothing_to_screen"
             return _decision("clear", 0.0, [code], False, [])
         top: Candidate = matches[0]
         risk = self.bands.band(top.score)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from ai_service.cleared import ClearedStore
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.context import ContextLayer
 from ai_service.pipeline.decision import DecisionLayer, RiskBands
@@ -31,6 +32,7 @@ class Pipeline:
         chunk_threshold: int = 1000,
         cache_size: int = 100_000,
         bands: RiskBands | None = None,
+        cleared: ClearedStore | None = None,
     ) -> None:
         self.bands = bands or RiskBands()
         self.layers: list[Layer] = [
@@ -41,7 +43,7 @@ class Pipeline:
             ContextLayer(),
             MorphologyLayer(cache_size),
             SignalsLayer(),
-            SearchLayer(backend, self.bands.low),
+            SearchLayer(backend, self.bands.low, cleared),
             DecisionLayer(self.bands),
         ]
         assert tuple(layer.name for layer in self.layers) == LAYER_NAMES

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from ai_service.cleared import ClearedStore
 from ai_service.lists.model import Identifier
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, IdSignal
@@ -31,9 +32,11 @@ def person_is_searchable(parts_roles: list[str]) -> bool:
 class SearchLayer(Layer):
     name = "search"
 
-    def __init__(self, backend: Callable[[], SearchBackend | None], min_score: float) -> None:
+    def __init__(self, backend: Callable[[], SearchBackend | None], min_score: float,
+                 cleared: ClearedStore | None = None) -> None:
         self.backend = backend
         self.min_score = min_score
+        self.cleared = cleared
 
     def queries(self, doc: Document) -> tuple[list[NameQuery], dict[int, NameQuery]]:
         """Name queries, and for each attached IdSignal (by id()) the query of its owner."""
@@ -71,6 +74,8 @@ class SearchLayer(Layer):
         doc.candidates_considered = len(found)
         threshold = doc.options.threshold if doc.options.threshold is not None else self.min_score
         doc.matches = [c for c in merge(found) if c.score >= threshold or "id" in c.matched_by]
+        if self.cleared is not None:
+            self.cleared.mark(doc.matches)
 
 
 def _ids(signals: list[IdSignal]) -> list[Identifier]:

@@ -35,6 +35,7 @@ class Candidate:
     query: str  # the extracted name or id value that found it
     alias: str  # the list name (primary or alias) that matched best
     explanation: dict = field(default_factory=dict)
+    cleared: bool = False  # a reviewer cleared this (query, entity) pair before
 
     def to_dict(self) -> dict:
         e = self.entity
@@ -48,6 +49,7 @@ class Candidate:
             "query": self.query,
             "alias": self.alias,
             "explanation": self.explanation,
+            "cleared": self.cleared,
         }
 
 
