@@ -236,7 +236,7 @@ def test_candidate_to_dict_shape() -> None:
     cand = score_candidate(NameQuery("Ковриков Роман"), _entity())
     assert cand is not None
     d = cand.to_dict()
-    assert set(d) == {"list", "entity_id", "entity_type", "name", "score", "matched_by", "query", "alias", "explanation"}
+    assert set(d) == {"list", "entity_id", "entity_type", "name", "score", "matched_by", "query", "alias", "explanation", "cleared"}
     json.dumps(d)
 
 
