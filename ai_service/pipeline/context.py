@@ -161,40 +161,34 @@ MAX_ADDRESS_NAME = 3
 
 
 def _address_names(tokens: list, spans: list[ContextSpan]) -> list[ContextSpan]:
-    """Names of streets and towns after an address word (``вул. Шевченка``, ``м. Київ``)
-    are part of the address: a street named after a poet is not a payee."""
+    """Names of streets and towns next to an address word (``вул. Шевченка``, ``м. Київ``,
+    ``221B Baker Street``) are part of the address: a street named after a poet is not a payee."""
     marked = {j for s in spans for j in range(s.first, s.last + 1)}
     extra: list[ContextSpan] = []
     for span in spans:
-        # Street/town type words are written in lower case (вул., м., street); a capitalised
-        # address word is a place itself (РФ, Київ) and names nothing after it.
-        if span.category == "address" and tokens[span.first].script == "latn" and span.first > 0:
+        if span.category != "address":
+            continue
+        if tokens[span.first].script == "latn":
             # English writes the name first: 221B Baker Street, 12 Oak Road.
-            j, taken = span.first - 1, 0
-            while j >= 0 and taken < MAX_ADDRESS_NAME and j not in marked:
-                tok = tokens[j]
-                if tok.kind != "word" or not tok.text[:1].isupper():
-                    break
-                extra.append(ContextSpan(j, j, "address"))
-                marked.add(j)
-                taken += 1
-                j -= 1
-            continue
-        if span.category != "address" or not tokens[span.first].text[:1].islower():
-            continue
-        j = span.last + 1
-        if j < len(tokens) and tokens[j].text == ".":
-            j += 1
-        taken = 0
-        while j < len(tokens) and taken < MAX_ADDRESS_NAME and j not in marked:
-            tok = tokens[j]
-            if tok.kind != "word" or not tok.text[:1].isupper():
-                break
-            extra.append(ContextSpan(j, j, "address"))
-            marked.add(j)
-            taken += 1
-            j += 1
+            _mark_capitalized(tokens, span.first - 1, -1, marked, extra)
+        elif tokens[span.first].text[:1].islower():
+            # Street/town type words are lower case (вул., м.); a capitalised address word is
+            # a place itself (РФ, Київ) and names nothing after it.
+            j = span.last + 1
+            _mark_capitalized(tokens, j + 1 if j < len(tokens) and tokens[j].text == "." else j, 1, marked, extra)
     return extra
+
+
+def _mark_capitalized(tokens: list, j: int, step: int, marked: set[int], extra: list[ContextSpan]) -> None:
+    taken = 0
+    while 0 <= j < len(tokens) and taken < MAX_ADDRESS_NAME and j not in marked:
+        tok = tokens[j]
+        if tok.kind != "word" or not tok.text[:1].isupper():
+            break
+        extra.append(ContextSpan(j, j, "address"))
+        marked.add(j)
+        taken += 1
+        j += step
 
 
 def _is_initial(tokens: list, i: int) -> bool:
