@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rapidfuzz.distance import Indel, JaroWinkler
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from ai_service.search import name_forms
 from ai_service.search.parts import INITIAL, NAME, PATRONYMIC, Part
@@ -12,7 +12,7 @@ from ai_service.search.parts import INITIAL, NAME, PATRONYMIC, Part
 INITIAL_SIM = 0.9  # "О." vs "Олександр": consistent, not proof
 NAME_FORM_SIM = 0.95  # Микола vs Николай, Юрійович vs Юрьевич
 SKELETON_SIM = 0.88  # same consonants: Muhammad / Mohammed, Ahmad / Ahmed
-GENDER_FORM_SIM = 0.8  # Ivanov vs Ivanova, Aleksandr vs Aleksandra: other person
+GENDER_FORM_SIM = 0.7  # Ivanov vs Ivanova, Martin vs Martina: another person
 MIN_PART_SIM = 0.6  # below: the parts do not correspond
 COMPOUND_MIN = 0.9  # "Abubakr" vs "Abu" + "Bakr"
 INITIAL_WEIGHT = 2.0
@@ -38,6 +38,7 @@ def skeleton(key: str) -> str:
 
 _JW = JaroWinkler.normalized_similarity
 _INDEL = Indel.normalized_similarity
+_OSA = OSA.normalized_similarity  # counts a swap of neighbours (Innocnet) as one edit
 _JW_FLOOR = 2 * (MIN_PART_SIM + 2.5 * _SHARP_FROM) / 3.5 - 1  # below: mix can't reach MIN_PART_SIM
 
 
@@ -48,7 +49,8 @@ def edit_sim(a: str, b: str) -> float:
     jw = _JW(a, b)
     if jw < _JW_FLOOR:
         return 0.0
-    mix = (jw + _INDEL(a, b)) / 2
+    indel = _INDEL(a, b)
+    mix = (jw + max(indel, _OSA(a, b))) / 2
     return mix if mix >= _SHARP_FROM else max(0.0, mix - 2.5 * (_SHARP_FROM - mix))
 
 

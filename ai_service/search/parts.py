@@ -32,6 +32,7 @@ class ParsedName(NamedTuple):
     weak: tuple[str, ...]  # display text of removed weak tokens
     sorted_key: str  # order-insensitive exact key of the kept parts
     significant: int  # parts that are not particles
+    surname_parts: int = 0  # "LAST, First": how many leading parts the comma marks as surname
 
 
 _DIGRAPH_INITIALS = frozenset({"Yu", "Ya", "Ye", "Yo", "Iu", "Ia", "Zh", "Sh", "Ch", "Kh", "Ts"})
@@ -102,12 +103,52 @@ def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
     parts: list[Part] = []
     removed: list[str] = []
     words = _WORD.findall(text)[:MAX_WORDS]
-    in_phrase = _phrase_words(words) if drop_weak else set()
+    in_phrase = (_phrase_words(words) | _dotted_abbreviations(words)) if drop_weak else set()
+    comma = text.find(",")
+    before_comma = len(_WORD.findall(text[:comma])) if comma > 0 else 0
+    surname_parts = 0
     for wi, word in enumerate(words):
         got = None if wi in in_phrase else _word(word, drop_weak)
         if got is None:
             removed.append(word.rstrip("."))
         else:
             parts.extend(got)
+            if wi < before_comma:
+                surname_parts = len(parts)
+    parts = _nasab(parts, surname_parts)
+    if parts and parts[-1].kind == PARTICLE and len(parts) > 1:
+        # Particles precede the name they belong to (al Bashir, van Gogh, le Pen); a last
+        # word that looks like one is a name itself (Amy Lee, John Lie).
+        last = parts[-1]
+        parts[-1] = Part(last.key, NAME, _weight(last.key, NAME), last.text)
     significant = sum(1 for p in parts if p.kind != PARTICLE)
-    return ParsedName(tuple(parts), tuple(removed), " ".join(sorted(p.key for p in parts)), significant)
+    return ParsedName(tuple(parts), tuple(removed), " ".join(sorted(p.key for p in parts)), significant,
+                      surname_parts)
+
+
+_NASAB_PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould"})
+
+
+def _nasab(parts: list[Part], surname_parts: int) -> list[Part]:
+    """``Osama bin Muhammad bin Awad``: a name after bin/ibn is the father's — a
+    patronymic in effect (optional evidence), unless it is the listed surname (BIN LADIN, …)."""
+    out = list(parts)
+    for i in range(max(surname_parts, 1), len(out)):
+        prev = out[i - 1]
+        if prev.kind == PARTICLE and prev.key in _NASAB_PARTICLES and out[i].kind == NAME and i + 1 < len(out):
+            out[i] = Part(out[i].key, PATRONYMIC, _weight(out[i].key, PATRONYMIC), out[i].text)
+    return out
+
+
+def _dotted_abbreviations(words: list[str]) -> set[int]:
+    """``S.A.``, ``N.V.``, ``S.R.L.`` written as dotted letters: a legal form, not initials."""
+    out: set[int] = set()
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j]) == 2 and words[j].endswith(".") and words[j][0].isalpha():
+            j += 1
+        if j - i >= 2 and "".join(w[0] for w in words[i:j]).lower() in weak_keys():
+            out.update(range(i, j))
+        i = max(j, i + 1)
+    return out

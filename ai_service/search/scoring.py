@@ -25,6 +25,9 @@ MISSING_PENALTY = {PATRONYMIC: 0.03, INITIAL: 0.02, PARTICLE: 0.0}  # list part 
 MISSING_NAME_PENALTY = 0.05
 MISSING_PENALTY_CAP = 0.15
 LOW_COVERAGE = 0.4  # share of the listed name's weight the query must explain
+PARTIAL_COVERAGE = 0.65  # below this share, each missing point costs …
+PARTIAL_COVERAGE_RATE = 0.6  # … this much score (John Lopez vs PELAEZ LOPEZ, John Jairo)
+SURNAME_MISSING_PENALTY = 0.2  # the list marks its surname ("GORDON, Howard A.") and none of it matched
 INITIAL_PENALTY = 0.03  # per part matched only through an initial
 INITIAL_CONFLICT_PENALTY = 0.1  # a query initial that no listed part starts with
 WEAK_ONLY_CAP = 0.3  # nothing but legal forms / generic words in common
@@ -93,20 +96,26 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
                 missing += INITIAL_CONFLICT_PENALTY
     list_total = list_matched = 0.0
     for j, part in enumerate(lp.parts):
-        if part.kind != PARTICLE:
+        # Coverage is about the name proper: patronymics (and nasab) are optional evidence.
+        counts = part.kind != PARTICLE and part.kind != PATRONYMIC
+        if counts:
             list_total += part.weight
         if not used_l & (1 << j):
             missing += MISSING_PENALTY.get(part.kind, MISSING_NAME_PENALTY)
-        elif part.kind != PARTICLE:
+        elif counts:
             list_matched += part.weight
     if missing > MISSING_PENALTY_CAP:
         missing = MISSING_PENALTY_CAP
+    if lp.surname_parts and not used_l & ((1 << lp.surname_parts) - 1):
+        missing += SURNAME_MISSING_PENALTY
     base = num / den
     initial_pen = n_initial * INITIAL_PENALTY
     score = base - missing - initial_pen
     # The capped per-part penalty suits names missing a patronymic or two; a
     # query explaining a small share of a long listed name is weaker still.
     coverage = list_matched / list_total if list_total else 1.0
+    if coverage < PARTIAL_COVERAGE:
+        score -= (PARTIAL_COVERAGE - coverage) * PARTIAL_COVERAGE_RATE
     if coverage < LOW_COVERAGE:
         score *= 1.0 - LOW_COVERAGE + coverage
     cap = None

@@ -1,0 +1,1 @@
+"""Quality benchmark on the public eval sets: ``python -m benchmarks.quality`` (see ``__main__``)."""
