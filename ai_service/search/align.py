@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
@@ -13,6 +14,8 @@ INITIAL_SIM = 0.9  # "О." vs "Олександр": consistent, not proof
 NAME_FORM_SIM = 0.95  # Микола vs Николай, Юрійович vs Юрьевич
 SKELETON_SIM = 0.88  # same consonants: Muhammad / Mohammed, Ahmad / Ahmed
 GENDER_FORM_SIM = 0.7  # Ivanov vs Ivanova, Martin vs Martina: another person
+DIFFERENT_NAMES_SIM = 0.5  # two known, different given names
+DERIVED_NAME_SIM = 0.6  # Антон / Антонов
 MIN_PART_SIM = 0.6  # below: the parts do not correspond
 COMPOUND_MIN = 0.9  # "Abubakr" vs "Abu" + "Bakr"
 INITIAL_WEIGHT = 2.0
@@ -54,35 +57,64 @@ def edit_sim(a: str, b: str) -> float:
     return mix if mix >= _SHARP_FROM else max(0.0, mix - 2.5 * (_SHARP_FROM - mix))
 
 
+_PATRONYMIC_CORES = ("oviq", "eviq", "ivn", "ovn", "evn", "iqn")
+
+
+def _inflected_patronymic(key: str) -> bool:
+    return any(core in key for core in _PATRONYMIC_CORES)
+
+
 def part_similarity(q: Part, l: Part) -> tuple[float, str]:
     """Similarity of two name parts and how they matched."""
     if q.key == l.key:
         return 1.0, EXACT
-    return _key_similarity(q.key, q.kind, l.key, l.kind)
+    return _key_similarity(q.key, q.kind, l.key, l.kind, _CYRILLIC.search(q.text) is not None
+                           and _CYRILLIC.search(l.text) is not None)
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 @lru_cache(maxsize=262_144)
-def _key_similarity(qk: str, qkind: int, lk: str, lkind: int) -> tuple[float, str]:
+def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: bool = False) -> tuple[float, str]:
     # Everything a Part carries derives from (key, kind), so this caches well:
     # given names and patronymics recur across thousands of comparisons.
     if qkind == INITIAL or lkind == INITIAL:
         if qkind == lkind:
             return 0.0, FUZZY
         full, ini = (lk, qk) if qkind == INITIAL else (qk, lk)
-        return (INITIAL_SIM, INITIAL_MATCH) if full.startswith(ini) else (0.0, FUZZY)
+        # "А." is a Russian writer's initial of Олександр (Александр): any form's first letter.
+        if full.startswith(ini) or ini[:1] in name_forms.group_initials(full):
+            return INITIAL_SIM, INITIAL_MATCH
+        return 0.0, FUZZY
+    if (qkind == PATRONYMIC) != (lkind == PATRONYMIC) and not _inflected_patronymic(
+            qk if lkind == PATRONYMIC else lk):
+        # A patronymic names the father: never the person's given name or surname
+        # (Виктор ≠ Вікторович, Семёнов ≠ Семенович) — unless the other word is the
+        # patronymic itself in another case (Васильовичу).
+        return 0.0, FUZZY
+    a, b = (qk, lk) if len(qk) <= len(lk) else (lk, qk)
+    if b == a + "a":
+        return GENDER_FORM_SIM, FUZZY
     if qkind == NAME and lkind == NAME:
         group = name_forms.given_group(qk)
-        if group and group == name_forms.given_group(lk):
+        other = name_forms.given_group(lk)
+        if group and group == other:
             return NAME_FORM_SIM, NAME_FORM
+        if group and other:
+            # Two different given names (Юлія / Ілля, Галина / Ганна): not a typo of each other.
+            return min(DIFFERENT_NAMES_SIM, edit_sim(qk, lk)), FUZZY
     if qkind == PATRONYMIC and lkind == PATRONYMIC:
         qp, lp = name_forms.patronymic(qk), name_forms.patronymic(lk)
         if qp is not None and lp is not None and name_forms.same_patronymic(qp, lp):
             return NAME_FORM_SIM, NAME_FORM
-    a, b = (qk, lk) if len(qk) <= len(lk) else (lk, qk)
-    if b == a + "a":
-        return GENDER_FORM_SIM, FUZZY
+    if len(a) >= 3 and len(b) - len(a) >= 2 and b.startswith(a):
+        # A name derived from another (Антон → Антонов, Петр → Петров): a different word.
+        return min(DERIVED_NAME_SIM, edit_sim(a, b)), FUZZY
     sim = edit_sim(a, b)
-    if sim < SKELETON_SIM:
+    # Same consonants is a transliteration variant only for names written in Latin
+    # (Muhammad / Mohammed); Cyrillic spells its vowels (Білецький ≠ Блоцький).
+    if sim < SKELETON_SIM and not both_cyrillic:
         sk = skeleton(a)
         n = len(sk)
         if sk == skeleton(b) and (n >= 4 or (n == 3 and sim >= 0.6)):
@@ -98,12 +130,13 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
     in practice. Used parts are tracked in int bitmasks (cheaper than sets).
     """
     cands: list[tuple[float, float, int, int, str]] = []
-    for i, (qk, qkind, qw, _) in enumerate(qparts):
-        for j, (lk, lkind, lw, _) in enumerate(lparts):
+    for i, (qk, qkind, qw, qtext) in enumerate(qparts):
+        q_cyr = _CYRILLIC.search(qtext) is not None
+        for j, (lk, lkind, lw, ltext) in enumerate(lparts):
             if qk == lk:
                 cands.append((1.0, qw + lw, i, j, EXACT))
                 continue
-            sim, kind = _key_similarity(qk, qkind, lk, lkind)
+            sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and _CYRILLIC.search(ltext) is not None)
             if sim >= MIN_PART_SIM:
                 cands.append((sim, qw + lw, i, j, kind))
     cands.sort(reverse=True)

@@ -53,6 +53,20 @@ def given_group(key: str) -> int:
     return _groups()[0].get(key, 0)
 
 
+@lru_cache(maxsize=1)
+def _initials_by_group() -> dict[int, frozenset[str]]:
+    out: dict[int, set[str]] = {}
+    for key, gid in _groups()[0].items():
+        out.setdefault(gid, set()).add(key[:1])
+    return {gid: frozenset(v) for gid, v in out.items()}
+
+
+def group_initials(key: str) -> frozenset[str]:
+    """First letters of every form of a given name (Олександр: o, a — Александр writes А.)."""
+    gid = given_group(key)
+    return _initials_by_group().get(gid, frozenset()) if gid else frozenset()
+
+
 @lru_cache(maxsize=65_536)
 def patronymic(key: str) -> Patronymic | None:
     """Stem and gender when ``key`` looks like an East Slavic patronymic."""

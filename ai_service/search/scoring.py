@@ -14,10 +14,10 @@ from typing import NamedTuple
 import orjson
 
 from ai_service.lists.model import Entity
-from ai_service.search import evidence
+from ai_service.search import evidence, name_forms
 from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
 from ai_service.search.base import Candidate, NameQuery
-from ai_service.search.parts import INITIAL, PARTICLE, PATRONYMIC, ParsedName, parse_name
+from ai_service.search.parts import INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
 from ai_service.text.translit import name_key
 
 UNMATCHED_QUERY_FACTOR = 1.5  # an extra query part is evidence of another person
@@ -32,6 +32,7 @@ INITIAL_PENALTY = 0.03  # per part matched only through an initial
 INITIAL_CONFLICT_PENALTY = 0.1  # a query initial that no listed part starts with
 WEAK_ONLY_CAP = 0.3  # nothing but legal forms / generic words in common
 SINGLE_PART_CAP = 0.75  # a lone surname against a full name
+GIVEN_PATRONYMIC_CAP = 0.6  # "Юрій Михайлович" with no surname names half the country
 INITIALS_ONLY_CAP = 0.4
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
@@ -119,7 +120,9 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
     if coverage < LOW_COVERAGE:
         score *= 1.0 - LOW_COVERAGE + coverage
     cap = None
-    if n_initial == len(pairs) and score > INITIALS_ONLY_CAP:
+    if _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP:
+        score, cap = GIVEN_PATRONYMIC_CAP, "no_surname"
+    elif n_initial == len(pairs) and score > INITIALS_ONLY_CAP:
         score, cap = INITIALS_ONLY_CAP, "initials_only"
     elif qp.significant == 1 and lp.significant >= 2 and score > SINGLE_PART_CAP * base - missing:
         # A lone surname (or one-word name) is never proof; a fuzzy one even less,
@@ -127,6 +130,13 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
         score, cap = SINGLE_PART_CAP * base - missing, "single_part_query"
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
     return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
+
+
+def _given_and_patronymic_only(qp: ParsedName) -> bool:
+    kinds = [p.kind for p in qp.parts if p.kind != PARTICLE]
+    return PATRONYMIC in kinds and all(
+        p.kind == PATRONYMIC or (p.kind == NAME and name_forms.given_group(p.key)) for p in qp.parts
+        if p.kind != PARTICLE)
 
 
 @lru_cache(maxsize=131_072)

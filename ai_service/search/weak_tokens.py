@@ -37,6 +37,10 @@ _CORE_GENERIC = """
 компанія компания корпорація корпорация група группа груп холдинг фірма фирма
 концерн банк трейдинг трейдінг інтернешнл интернешнл
 bank trading international intl holding holdings group enterprise enterprises
+logistics logistic builders building construction consulting consultants services service
+solutions systems technologies technology industries industrial foods food products
+management investments investment capital partners global export import
+логістик логістика логистика будівництво строительство консалтинг сервіс сервис
 and the of та і и з с в у й імені имени ім им
 """
 # Name particles: carry little identity, never penalised when missing.
