@@ -19,6 +19,8 @@ MAX_CORE_TOKENS = 6
 _BREAKING_CONTEXT = frozenset({"payment", "beneficiary", "boilerplate", "id_marker", "dob_marker",
                                "month", "bank", "address", "currency", "legal_form", "title", "id", "date"})
 _JOINERS = frozenset({"и", "і", "й", "та", "&", "and", "und", "-"})
+# "університет імені Тараса Шевченка": the person after these words is the name's honoree.
+_NAMED_AFTER = frozenset({"імені", "имени", "ім", "им"})
 
 
 @dataclass(slots=True)
@@ -48,10 +50,15 @@ def _person_starts(tokens: list[Token], j: int) -> bool:
 
 
 def _closing_quote(tokens: list[Token], i: int) -> int | None:
-    for j in range(i + 1, min(len(tokens), i + 16)):
-        if tokens[j].text == '"':
-            return j if j > i + 1 else None
-    return None
+    """The quote closing the one at ``i``; for nested quotes (ООО «Компания "Химпром"»,
+    all written " after normalization) the last of a closing pair."""
+    quotes = [j for j in range(i + 1, min(len(tokens), i + 16)) if tokens[j].text == '"']
+    if not quotes or quotes[0] == i + 1:
+        return None
+    for a, b in zip(quotes, quotes[1:]):
+        if len(quotes) >= 3 and b == a + 1 and tokens[b].start == tokens[a].end:
+            return b
+    return quotes[0]
 
 
 def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
@@ -60,7 +67,8 @@ def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
     j = i
     while 0 <= j < len(tokens) and len(picked) < MAX_CORE_TOKENS:
         tok = tokens[j]
-        if step > 0 and picked and (_person_starts(tokens, j) or _script_changes(tokens, picked[0], j)):
+        named_after = picked and tokens[picked[-1]].text.lower() in _NAMED_AFTER
+        if step > 0 and picked and not named_after and (_person_starts(tokens, j) or _script_changes(tokens, picked[0], j)):
             break
         # Descriptive words are part of a name read backwards from its suffix (Green Field
         # Consulting Ltd), and a bank word may be the whole name (ТОВ ПриватБанк).
@@ -96,7 +104,7 @@ def suffix_forms() -> frozenset[str]:
 
 def _match(first: int, last: int, core: list[int], form: str | None, tokens: list[Token], text: str) -> OrgMatch:
     cs, ce = tokens[core[0]].start, tokens[core[-1]].end
-    return OrgMatch(first, last, form, text[cs:ce], cs, ce)
+    return OrgMatch(first, last, form, " ".join(text[cs:ce].replace('"', " ").split()), cs, ce)
 
 
 def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[int, OrgMatch]) -> OrgMatch | None:
@@ -113,7 +121,8 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)
         if close is not None:
-            return _match(span.first, close, list(range(after + 1, close)), span.value, tokens, text)
+            core = [k for k in range(after + 1, close) if tokens[k].text != '"']
+            return _match(span.first, close, core, span.value, tokens, text)
     core = _unquoted_core(tokens, after, 1)
     if core:
         return _match(span.first, core[-1], core, span.value, tokens, text)

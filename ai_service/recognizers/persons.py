@@ -66,6 +66,8 @@ def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
         score = sum(w for _, w in combo)
         if tuple(named) in CANONICAL_ORDERS:
             score += 0.5
+        if "initial" in roles and "surname" not in roles:
+            score -= 1.5  # initials stand next to a surname (Смоляго Д. О.)
         for a, b in zip(roles, roles[1:]):
             if a == "given" and b == "patronymic":
                 score += 0.6
