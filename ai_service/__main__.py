@@ -2,6 +2,7 @@
 
 SERVICE_WORKERS > 1 runs Gunicorn with Uvicorn workers (gunicorn.conf.py),
 otherwise a single Uvicorn process; both on SERVICE_HOST:SERVICE_PORT.
+``python -m ai_service lists load [--force]`` builds the Elasticsearch index and exits.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from ai_service.config import ROOT, ConfigError, load_settings
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["lists"]:  # python -m ai_service lists load [--force]
+        from ai_service.search.es.cli import main as lists_main
+
+        return lists_main(argv[1:])
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -8,6 +8,7 @@ message naming the variable.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,12 @@ class Settings:
     es_password: str | None = None
     es_api_key: str | None = None
     es_verify_ssl: bool = True
+    es_index: str = "ai-service-entities"  # alias; versions are <alias>-<checksum>
+    es_timeout_ms: int = 50  # per search call: a slow cluster must not cost a payment seconds
+    es_bulk_timeout_seconds: int = 120
+    es_keep_indices: int = 2  # versions kept (the live one included) for rollback and peers
+    es_breaker_failures: int = 3
+    es_breaker_reset_seconds: float = 5.0
     admin_token: str | None = None
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
@@ -89,6 +96,19 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number of seconds") from None
+    if not 0.0 < value <= 3600.0:
+        raise ConfigError(f"{name}={raw!r}: must be above 0 and at most 3600")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -137,6 +157,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         es_password=_opt(env, "ES_PASSWORD"),
         es_api_key=_opt(env, "ES_API_KEY"),
         es_verify_ssl=_bool(env, "ES_VERIFY_SSL", True),
+        es_index=(env.get("ES_INDEX") or "ai-service-entities").strip(),
+        es_timeout_ms=_int(env, "ES_TIMEOUT_MS", 50, 1),
+        es_bulk_timeout_seconds=_int(env, "ES_BULK_TIMEOUT_SECONDS", 120, 1),
+        es_keep_indices=_int(env, "ES_KEEP_INDICES", 2, 1),
+        es_breaker_failures=_int(env, "ES_BREAKER_FAILURES", 3, 1),
+        es_breaker_reset_seconds=_seconds(env, "ES_BREAKER_RESET_SECONDS", 5.0),
         admin_token=_opt(env, "ADMIN_TOKEN"),
         api_keys=_list(env, "API_KEYS"),
         cors_origins=_list(env, "CORS_ORIGINS"),
@@ -157,8 +183,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not settings.risk_low <= settings.risk_medium <= settings.risk_high:
         raise ConfigError("RISK_LOW <= RISK_MEDIUM <= RISK_HIGH must hold")
     if settings.search_backend == "elasticsearch":
-        raise ConfigError(
-            "SEARCH_BACKEND=elasticsearch: this release serves the embedded backend only; "
-            "unset SEARCH_BACKEND or set it to 'embedded'"
-        )
+        check_elasticsearch(settings)
     return settings
+
+
+# Elasticsearch index names: lowercase, none of these characters, no leading -_+ (ES rules).
+_ES_INDEX = re.compile(r"^[a-z0-9][a-z0-9._-]{0,200}$")
+
+
+def check_elasticsearch(settings: Settings) -> None:
+    if not settings.es_url:
+        raise ConfigError("ES_URL is required for Elasticsearch (e.g. https://es.internal:9200)")
+    for url in settings.es_url.split(","):
+        if not url.strip().lower().startswith(("http://", "https://")):
+            raise ConfigError(f"ES_URL={url.strip()!r}: expected http(s)://host:port[,…]")
+    if settings.es_api_key and (settings.es_username or settings.es_password):
+        raise ConfigError("ES_API_KEY and ES_USERNAME/ES_PASSWORD are exclusive: set one way to authenticate")
+    if bool(settings.es_username) != bool(settings.es_password):
+        raise ConfigError("ES_USERNAME and ES_PASSWORD go together")
+    if not _ES_INDEX.match(settings.es_index):
+        raise ConfigError(f"ES_INDEX={settings.es_index!r}: expected a lowercase Elasticsearch alias name")

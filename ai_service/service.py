@@ -5,6 +5,11 @@ readiness turns 200 when the first snapshot is searchable. A reload builds a
 complete new snapshot and index beside the old ones and swaps a single
 reference: requests in flight finish on the old data, and a failed reload
 leaves the old data in place and records why.
+
+With SEARCH_BACKEND=elasticsearch each snapshot is served by a failover
+backend (``search/es/runtime.py``): Elasticsearch once its index holds the
+snapshot, the embedded index (SEARCH_FALLBACK=embedded) before that and
+whenever the cluster fails.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -25,10 +31,14 @@ from ai_service.lists.loader import ListsSnapshot, load_sources
 from ai_service.logging_setup import safe
 from ai_service.pipeline.decision import RiskBands
 from ai_service.pipeline.orchestrator import Pipeline
+from ai_service.search.base import SearchBackend
 from ai_service.search.embedded import EmbeddedBackend
 from ai_service.search.index import EmbeddedIndex
 from ai_service.stats import RequestStats
 from ai_service.text.dictionaries import DICTIONARIES_DIR
+
+if TYPE_CHECKING:
+    from ai_service.search.es.runtime import ElasticsearchRuntime
 
 log = logging.getLogger("ai_service.service")
 
@@ -38,7 +48,7 @@ class Generation:
     """One list snapshot with the backend built from it; swapped as a whole."""
 
     snapshot: ListsSnapshot
-    backend: EmbeddedBackend
+    backend: SearchBackend  # EmbeddedBackend, or FailoverBackend with Elasticsearch
     built_at: float
     build_seconds: float
 
@@ -63,6 +73,7 @@ class ScreeningService:
         self.http: httpx.AsyncClient | None = None
         self._reload_lock = asyncio.Lock()
         self._startup_task: asyncio.Task | None = None
+        self.es: ElasticsearchRuntime | None = None
 
     # -- lifecycle ---------------------------------------------------------
     async def start(self) -> None:
@@ -74,6 +85,10 @@ class ScreeningService:
                                       follow_redirects=True)
         if self.settings.uses_demo_list:
             log.info("LISTS is not set: serving the bundled demo list of fictional entities")
+        if self.settings.search_backend == "elasticsearch":
+            from ai_service.search.es.runtime import ElasticsearchRuntime  # imports the ES client
+
+            self.es = ElasticsearchRuntime(self.settings)
         self._startup_task = asyncio.create_task(self._initial_load())
 
     async def _initial_load(self) -> None:
@@ -101,9 +116,11 @@ class ScreeningService:
             self._startup_task.cancel()
         if self.http is not None:
             await self.http.aclose()
+        if self.es is not None:
+            await self.es.close()
 
     # -- state -------------------------------------------------------------
-    def current_backend(self) -> EmbeddedBackend | None:
+    def current_backend(self) -> SearchBackend | None:
         gen = self.generation
         return gen.backend if gen is not None else None
 
@@ -138,7 +155,7 @@ class ScreeningService:
                 sources = sources_from_setting(self.settings.lists)
                 fetch = http_fetcher(self.http, max_bytes=self.settings.list_download_max_bytes) if self.http else None
                 snapshot = await load_sources(sources, fetch=fetch)
-                index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
+                backend = await self._backend_for(snapshot)
             except Exception as exc:
                 reason = str(exc) or exc.__class__.__name__
                 self.last_reload = {"status": "failed", "error": reason, "at": time.time(),
@@ -147,7 +164,7 @@ class ScreeningService:
                 log.error("list reload failed, keeping previous data: %s", safe(reason))
                 raise
             seconds = time.perf_counter() - started
-            self.generation = Generation(snapshot, EmbeddedBackend(index), time.time(), seconds)
+            self.generation = Generation(snapshot, backend, time.time(), seconds)
             self.last_reload = {"status": "ok", "at": time.time(), "seconds": round(seconds, 3),
                                 "entities": snapshot.total_entities}
             try:
@@ -160,6 +177,15 @@ class ScreeningService:
             log.info("lists loaded: %d entities in %d lists in %.2f s",
                      snapshot.total_entities, len(snapshot.lists), seconds)
             return self.last_reload
+
+    async def _backend_for(self, snapshot: ListsSnapshot) -> SearchBackend:
+        embedded: EmbeddedBackend | None = None
+        if self.es is None or self.settings.search_fallback == "embedded":
+            embedded = EmbeddedBackend(await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities())))
+        if self.es is None:
+            assert embedded is not None
+            return embedded
+        return await self.es.backend_for(snapshot, embedded)
 
 
 def _warmup_texts() -> list[str]:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from ai_service import SERVICE_NAME, __version__
 from ai_service.api.responses import JSONResponse
+from ai_service.search.es.failover import FailoverBackend
 from ai_service.service import ScreeningService
 
 
@@ -40,6 +41,9 @@ def readiness_problems(service: ScreeningService) -> list[str]:
             problems.append("lists are still loading")
     elif gen.snapshot.total_entities == 0:
         problems.append("loaded lists contain no entities")
+    elif isinstance(gen.backend, FailoverBackend) and not gen.backend.can_serve:
+        # Only without a fallback: with one, requests are answered while Elasticsearch is down.
+        problems.append("elasticsearch is unavailable and SEARCH_FALLBACK=none")
     return problems
 
 
@@ -72,15 +76,20 @@ async def detailed(request: Request) -> JSONResponse:
         now = time.time()
         lists = {name: {**lst.to_dict(), "age_seconds": round(now - lst.loaded_at, 1)}
                  for name, lst in gen.snapshot.lists.items()}
-        backend = {"name": gen.backend.name, "status": "up", **gen.backend.stats(),
+        stats = gen.backend.stats()
+        backend = {"name": gen.backend.name, "status": "degraded" if stats.get("degraded") else "up", **stats,
                    "build_seconds": round(gen.build_seconds, 3)}
     caches = {}
     for name, info in service.pipeline.cache_info().items():
         hits, misses = info.get("hits", 0), info.get("misses", 0)
         caches[name] = {**info, "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None}
     pool = service.http
+    es = {"configured": False, "circuit": "not_used"}
+    if service.es is not None:
+        es = service.es.status(gen.backend if gen is not None else None)
+    degraded = bool(problems) or es.get("status") == "degraded"
     body = {
-        "status": "healthy" if not problems else "degraded",
+        "status": "healthy" if not degraded else "degraded",
         "service": SERVICE_NAME,
         "version": __version__,
         "timestamp": _now(),
@@ -89,7 +98,7 @@ async def detailed(request: Request) -> JSONResponse:
             "lists": {"status": "up" if gen else "down", "lists": lists, "last_reload": service.last_reload,
                       "demo": service.settings.uses_demo_list},
             "search_backend": backend,
-            "elasticsearch": {"configured": False, "circuit": "not_used"},
+            "elasticsearch": es,
             "caches": caches,
             "http_pool": {"status": "up" if pool is not None and not pool.is_closed else "down",
                           "max_connections": service.settings.connection_pool_size},

@@ -16,6 +16,7 @@ from ai_service.lists.model import Identifier
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, IdSignal
 from ai_service.search.base import Candidate, NameQuery, SearchBackend
+from ai_service.search.es.answers import answered_by, track_answers
 from ai_service.search.scoring import score_candidate
 
 ID_MATCH_SCORE = 0.97  # an identifier equal to a listed one, with no name to compare
@@ -64,13 +65,16 @@ class SearchLayer(Layer):
         backend = self.backend()
         if backend is None:
             return
-        doc.search_backend = backend.name
         queries, owner = self.queries(doc)
-        results = await asyncio.gather(*(backend.search_name(q, SEARCH_LIMIT) for q in queries))
-        found: list[Candidate] = [c for batch in results for c in batch]
-        for ident in doc.ids:
-            for entity in await backend.lookup_id(ident.value, doc.options.lists):
-                found.append(_id_candidate(ident, entity, owner.get(id(ident))))
+        # A failover backend answers each call from Elasticsearch or its fallback:
+        # report the one that actually answered (the fallback if any call needed it).
+        with track_answers() as answered:
+            results = await asyncio.gather(*(backend.search_name(q, SEARCH_LIMIT) for q in queries))
+            found: list[Candidate] = [c for batch in results for c in batch]
+            for ident in doc.ids:
+                for entity in await backend.lookup_id(ident.value, doc.options.lists):
+                    found.append(_id_candidate(ident, entity, owner.get(id(ident))))
+        doc.search_backend = answered_by(answered, backend.name)
         doc.candidates_considered = len(found)
         threshold = doc.options.threshold if doc.options.threshold is not None else self.min_score
         doc.matches = [c for c in merge(found) if c.score >= threshold or "id" in c.matched_by]
