@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ai_service.search import name_forms
-from ai_service.search.weak_tokens import particle_keys, weak_keys, weak_phrases
+from ai_service.search.weak_tokens import descriptive_keys, particle_keys, weak_keys, weak_phrases
 from ai_service.text.translit import name_key
 
 # Part kinds.
@@ -15,6 +15,7 @@ NAME = 0
 INITIAL = 1  # "О.", "J", "Yu."
 PARTICLE = 2  # al, bin, van, de …: low weight, never penalised when missing
 PATRONYMIC = 3
+DESCRIPTIVE = 4  # Foods, Logistics, Partners: low weight, never a match alone
 
 MAX_WORDS = 24  # alignment is quadratic; no real name has more parts
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ`][^\W_]+)*\.?")
@@ -49,8 +50,8 @@ def _is_initial(word: str) -> bool:
 def _weight(key: str, kind: int) -> float:
     if kind == INITIAL:
         return 2.0
-    if kind == PARTICLE:
-        return 1.0
+    if kind in (PARTICLE, DESCRIPTIVE):
+        return 1.0 if kind == PARTICLE else 2.0
     # Longer parts carry more identity; clamp so one long word can't dominate.
     # Patronymics are long but shared by many people: capped lower.
     return float(min(max(len(key), 3), 6 if kind == PATRONYMIC else 10))
@@ -65,6 +66,8 @@ def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
     for key in name_key(word).split():
         if initial:
             kind = INITIAL
+        elif drop_weak and key in descriptive_keys():
+            kind = DESCRIPTIVE
         elif drop_weak and key in weak_keys() and (len(key) > 1 or word.islower() or len(text) > 1):
             return None
         elif key in particle_keys():
@@ -121,7 +124,7 @@ def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
         # word that looks like one is a name itself (Amy Lee, John Lie).
         last = parts[-1]
         parts[-1] = Part(last.key, NAME, _weight(last.key, NAME), last.text)
-    significant = sum(1 for p in parts if p.kind != PARTICLE)
+    significant = sum(1 for p in parts if p.kind != PARTICLE and p.kind != DESCRIPTIVE)
     return ParsedName(tuple(parts), tuple(removed), " ".join(sorted(p.key for p in parts)), significant,
                       surname_parts)
 

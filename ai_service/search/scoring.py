@@ -17,11 +17,11 @@ from ai_service.lists.model import Entity
 from ai_service.search import evidence, name_forms
 from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
 from ai_service.search.base import Candidate, NameQuery
-from ai_service.search.parts import INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
+from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
 from ai_service.text.translit import name_key
 
 UNMATCHED_QUERY_FACTOR = 1.5  # an extra query part is evidence of another person
-MISSING_PENALTY = {PATRONYMIC: 0.03, INITIAL: 0.02, PARTICLE: 0.0}  # list part absent in query
+MISSING_PENALTY = {PATRONYMIC: 0.03, INITIAL: 0.02, PARTICLE: 0.0, DESCRIPTIVE: 0.03}  # list part absent in query
 MISSING_NAME_PENALTY = 0.05
 MISSING_PENALTY_CAP = 0.15
 LOW_COVERAGE = 0.4  # share of the listed name's weight the query must explain
@@ -98,7 +98,7 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
     list_total = list_matched = 0.0
     for j, part in enumerate(lp.parts):
         # Coverage is about the name proper: patronymics (and nasab) are optional evidence.
-        counts = part.kind != PARTICLE and part.kind != PATRONYMIC
+        counts = part.kind != PARTICLE and part.kind != PATRONYMIC and part.kind != DESCRIPTIVE
         if counts:
             list_total += part.weight
         if not used_l & (1 << j):
@@ -120,9 +120,14 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
     if coverage < LOW_COVERAGE:
         score *= 1.0 - LOW_COVERAGE + coverage
     cap = None
-    if _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP:
+    n_descriptive = sum(1 for q, l, *_ in pairs
+                        if qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE)
+    if all(qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE for q, l, *_ in pairs) \
+            and score > WEAK_ONLY_CAP:
+        score, cap = WEAK_ONLY_CAP, "descriptive_only"
+    elif _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP:
         score, cap = GIVEN_PATRONYMIC_CAP, "no_surname"
-    elif n_initial == len(pairs) and score > INITIALS_ONLY_CAP:
+    elif n_initial == len(pairs) - n_descriptive and score > INITIALS_ONLY_CAP:
         score, cap = INITIALS_ONLY_CAP, "initials_only"
     elif qp.significant == 1 and lp.significant >= 2 and score > SINGLE_PART_CAP * base - missing:
         # A lone surname (or one-word name) is never proof; a fuzzy one even less,

@@ -37,11 +37,16 @@ _CORE_GENERIC = """
 компанія компания корпорація корпорация група группа груп холдинг фірма фирма
 концерн банк трейдинг трейдінг інтернешнл интернешнл
 bank trading international intl holding holdings group enterprise enterprises
+and the of та і и з с в у й імені имени ім им
+"""
+# Descriptive words: never a match on their own, but a different one is evidence of a
+# different company (Green Foods ≠ Green Industries), so they stay in the name at a
+# low weight instead of being removed.
+_DESCRIPTIVE = """
 logistics logistic builders building construction consulting consultants services service
 solutions systems technologies technology industries industrial foods food products
-management investments investment capital partners global export import
+management investments investment capital partners global export import properties
 логістик логістика логистика будівництво строительство консалтинг сервіс сервис
-and the of та і и з с в у й імені имени ім им
 """
 # Name particles: carry little identity, never penalised when missing.
 _PARTICLES = """
@@ -113,11 +118,16 @@ def weak_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 
 @lru_cache(maxsize=1)
+def descriptive_keys() -> frozenset[str]:
+    return _keys(_DESCRIPTIVE)
+
+
+@lru_cache(maxsize=1)
 def particle_keys() -> frozenset[str]:
     return _keys(_PARTICLES)
 
 
 def reload() -> None:
     """Forget the cached sets (after the dictionary file changed)."""
-    for cached in (_dictionary, weak_keys, weak_phrases, particle_keys):
+    for cached in (_dictionary, weak_keys, weak_phrases, particle_keys, descriptive_keys):
         cached.cache_clear()
