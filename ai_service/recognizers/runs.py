@@ -172,12 +172,19 @@ def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) ->
             last = prev[-1].token
             between = [t for t in tokens if last.end <= t.start < run[0].token.start]
             if (len(prev) == 1 and not prev[0].initial and [t.text for t in between] == [","]
-                    and _has_role(last, "surname") and not run[0].initial and _given(run[0].token)
-                    and len(run) <= 2):
+                    and _has_role(last, "surname") and not run[0].initial and len(run) <= 3
+                    and (_given(run[0].token) and len(run) <= 2 or _list_style(last, run[0].token))):
                 joined[-1] = (prev_start, prev + run)
                 continue
         joined.append((start, run))
     return joined
+
+
+def _list_style(surname: Token, first: Token) -> bool:
+    """``AHMAD, Fayyaz``: a capitalised surname, a comma, then a normally written name —
+    the way sanctions lists (and payments copied from them) write a person."""
+    return (surname.text.isupper() and len(surname.text) > 1 and first.text[:1].isupper()
+            and not first.text.isupper())
 
 
 def _has_role(tok: Token, role: str) -> bool:
