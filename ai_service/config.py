@@ -83,30 +83,27 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float,
+            what: str = "a number", low_open: bool = False) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r}: expected a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise ConfigError(f"{name}={raw!r}: must be between 0 and 1")
+        raise ConfigError(f"{name}={raw!r}: expected {what}") from None
+    if value > high or value < low or (low_open and value == low):
+        bound = "above" if low_open else "at least"
+        raise ConfigError(f"{name}={raw!r}: must be {bound} {low:g} and at most {high:g}")
     return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    return _number(env, name, default, 0.0, 1.0)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r}: expected a number of seconds") from None
-    if not 0.0 < value <= 3600.0:
-        raise ConfigError(f"{name}={raw!r}: must be above 0 and at most 3600")
-    return value
+    return _number(env, name, default, 0.0, 3600.0, "a number of seconds", low_open=True)
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -9,19 +9,17 @@ scorer /compare uses, so a score means the same thing whoever found it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from ai_service.lists.model import Entity
 from ai_service.search.base import Candidate, NameQuery
+from ai_service.search.fusion import RankFusion
 from ai_service.search.index import EmbeddedIndex, core_tokens
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
 from ai_service.search.vocab import MIN_TOKEN
 from ai_service.text.translit import name_key
 
-RRF_K = 60
 MAX_LEXICAL = 30  # entities kept from token retrieval
 MIN_LEXICAL = 8  # ... topped up with single-token matches when fewer cover two tokens
 LEXICAL_KEEP = 0.5  # ... and only those scoring >= this share of the best
@@ -35,30 +33,6 @@ MAX_QUERY_TOKENS = 12  # a name has a handful; a pasted paragraph must not cost 
 
 # Retriever labels as they appear in ``matched_by``.
 R_ID, R_EXACT, R_FUZZY, R_VECTOR = "id", "name_exact", "name_fuzzy", "name_vector"
-
-
-@dataclass(slots=True)
-class _Found:
-    """Per-query retrieval state: ranked entity lists per retriever."""
-
-    ranked: dict[str, list[int]] = field(default_factory=dict)
-
-    def add(self, retriever: str, positions: list[int]) -> None:
-        got = self.ranked.setdefault(retriever, [])
-        for p in positions:
-            if p not in got:  # lists are short (<= ~40)
-                got.append(p)
-
-    def fused(self) -> list[tuple[int, float, list[str]]]:
-        """(entity position, RRF score, retrievers) best first."""
-        scores: dict[int, float] = {}
-        by: dict[int, list[str]] = {}
-        for retriever, positions in self.ranked.items():
-            for rank, pos in enumerate(positions):
-                scores[pos] = scores.get(pos, 0.0) + 1.0 / (RRF_K + rank + 1)
-                by.setdefault(pos, []).append(retriever)
-        order = sorted(scores, key=scores.__getitem__, reverse=True)
-        return [(p, scores[p], by[p]) for p in order]
 
 
 class EmbeddedBackend:
@@ -93,7 +67,7 @@ class EmbeddedBackend:
     def search_sync(self, query: NameQuery, limit: int = 10) -> list[Candidate]:
         idx = self._index  # one snapshot for the whole query
         texts = list(dict.fromkeys(t for t in (query.name, *query.variants) if t and t.strip()))
-        found = _Found()
+        found = RankFusion()
         for ident in query.ids:
             found.add(R_ID, self._filter(idx, idx.lookup_id(ident.value), query.lists))
         keys = [k for k in dict.fromkeys(name_key(t) for t in texts) if k]
@@ -123,7 +97,7 @@ class EmbeddedBackend:
         self,
         idx: EmbeddedIndex,
         query: NameQuery,
-        found: _Found,
+        found: RankFusion,
         done: dict[int, tuple[Evaluation, list[str]]],
     ) -> dict[int, tuple[Evaluation, list[str]]]:
         """Evaluate the best fused candidates; earlier evaluations are kept (with

@@ -12,6 +12,7 @@ from ai_service.lists.model import Entity, Identifier
 from ai_service.search.base import NameQuery
 from ai_service.search.scoring import compare_names, match_names, score_candidate
 from tests.search.search_data import SHARED_LISTS
+from benchmarks.quality.lists_eval import spearman
 
 HIGH = (0.85, 1.0)
 EXACT = (0.999, 1.0)
@@ -248,28 +249,7 @@ def test_rank_correlation_with_ofac_portal_scores() -> None:
         rows = list(csv.DictReader(f))
     ours = [compare_names(r["query_name"], r["result_name"]).score for r in rows]
     theirs = [float(r["ofac_score"]) for r in rows]
-    assert _spearman(ours, theirs) >= 0.5
-
-
-def _spearman(a: list[float], b: list[float]) -> float:
-    def ranks(x: list[float]) -> list[float]:
-        order = sorted(range(len(x)), key=x.__getitem__)
-        r = [0.0] * len(x)
-        i = 0
-        while i < len(order):
-            j = i
-            while j + 1 < len(order) and x[order[j + 1]] == x[order[i]]:
-                j += 1
-            for k in range(i, j + 1):
-                r[order[k]] = (i + j) / 2
-            i = j + 1
-        return r
-
-    ra, rb = ranks(a), ranks(b)
-    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
-    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
-    var = (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
-    return cov / var
+    assert spearman(ours, theirs) >= 0.5
 
 
 def test_comparison_is_fast_when_warm() -> None:

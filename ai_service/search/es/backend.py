@@ -27,9 +27,9 @@ from ai_service.search.embedded import (
     R_FUZZY,
     R_ID,
     R_VECTOR,
-    RRF_K,
     VECTOR_WHEN_BELOW,
 )
+from ai_service.search.fusion import RankFusion
 from ai_service.search.es.answers import ELASTICSEARCH
 from ai_service.search.es.documents import Aliases, entity_from_stored
 from ai_service.search.es.indexer import IndexState
@@ -103,7 +103,7 @@ class ElasticsearchBackend:
 
     def _fuse(self, query: NameQuery, plan: Plan, ranked: list[tuple[list[int], dict[str, list[int]]]],
               known: dict[int, tuple[Entity, Aliases]], limit: int) -> list[Candidate]:
-        found = _Ranked()
+        found = RankFusion()
         vectors: list[list[int]] = []
         exact_hits: dict[str, list[int]] = {}
         lexical: dict[int, list[int]] = {}
@@ -138,11 +138,11 @@ class ElasticsearchBackend:
         return out
 
 
-def _rescore(query: NameQuery, found: _Ranked, known: dict[int, tuple[Entity, Aliases]], done: Scored) -> Scored:
+def _rescore(query: NameQuery, found: RankFusion, known: dict[int, tuple[Entity, Aliases]], done: Scored) -> Scored:
     """Evaluate the best fused candidates; earlier evaluations are kept (with
     the retrievers that found them updated), whatever their new rank."""
     out: Scored = {}
-    for rank, (pos, by) in enumerate(found.fused()):
+    for rank, (pos, _, by) in enumerate(found.fused()):
         prev = done.get(pos)
         if prev is not None:
             out[pos] = (prev[0], by)
@@ -152,28 +152,6 @@ def _rescore(query: NameQuery, found: _Ranked, known: dict[int, tuple[Entity, Al
             if ev is not None:
                 out[pos] = (ev, by)
     return out
-
-
-class _Ranked:
-    """Ranked entity positions per retriever, fused by reciprocal rank."""
-
-    def __init__(self) -> None:
-        self.ranked: dict[str, list[int]] = {}
-
-    def add(self, retriever: str, positions: list[int]) -> None:
-        got = self.ranked.setdefault(retriever, [])
-        for p in positions:
-            if p not in got:
-                got.append(p)
-
-    def fused(self) -> list[tuple[int, list[str]]]:
-        scores: dict[int, float] = {}
-        by: dict[int, list[str]] = {}
-        for retriever, positions in self.ranked.items():
-            for rank, pos in enumerate(positions):
-                scores[pos] = scores.get(pos, 0.0) + 1.0 / (RRF_K + rank + 1)
-                by.setdefault(pos, []).append(retriever)
-        return [(p, by[p]) for p in sorted(scores, key=scores.__getitem__, reverse=True)]
 
 
 def _responses(resp: Any, expected: int) -> list[Any]:
