@@ -22,6 +22,7 @@ from ai_service.pipeline.document import (
     Token,
 )
 from ai_service.recognizers.attributes import PersonContext, person_context
+from ai_service.recognizers.caps_names import find_caps_names
 from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
 from ai_service.recognizers.runs import collect_runs, join_inverted
@@ -54,7 +55,12 @@ class SignalsLayer(Layer):
         _mark(tokens, ids, "id")
         _mark(tokens, dates, "date")
 
-        orgs = find_organizations(tokens, doc.context_spans, text)
+        caseless = _caseless(text)
+        orgs = [] if caseless else find_caps_names(tokens, doc.context_spans, text)
+        taken = {i for m in orgs for i in range(m.first, m.last + 1)}
+        orgs += [m for m in find_organizations(tokens, doc.context_spans, text)
+                 if not any(k in taken for k in range(m.first, m.last + 1))]
+        orgs.sort(key=lambda m: m.first)
         in_org = {i for m in orgs for i in range(m.first, m.last + 1)}
         organizations = [OrganizationSignal((m.core_start, m.core_end), m.legal_form, m.core) for m in orgs]
         for sig, m in zip(organizations, orgs):

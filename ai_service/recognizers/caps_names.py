@@ -1,0 +1,61 @@
+"""Capitalised organisation names copied from sanctions lists into ordinary text.
+
+Payments often paste a list entry as it is written there — ``RUELAS TORRES DRUG
+TRAFFICKING ORGANIZATION``, ``AGRO Y COMERCIO DE SANTA BARBARA LAGROMER S. EN C.``,
+``ONE CLASS PROPERTIES (PTY) LTD.`` — in a text that is otherwise normally cased. A
+long run of upper-case words (with the connectors such names use) is read as one
+organisation name, so it is neither cut into "persons" nor split at its legal form.
+Short runs (a person's name in capitals) are left to the person recognizer.
+"""
+
+from __future__ import annotations
+
+from ai_service.pipeline.document import ContextSpan, Token
+from ai_service.recognizers.organizations import OrgMatch
+
+MIN_WORDS = 5  # capitalised words (connectors not counted) that make a run an organisation
+MIN_WORDS_WITH_MARKER = 3  # … or this many when a legal form / organisation word is inside
+_CONNECTORS = frozenset({"y", "de", "del", "la", "las", "los", "el", "of", "and", "the", "for", "e", "di",
+                         "du", "des", "et", "da", "do", "dos", "en", "s", "c", "&"})
+_INNER_PUNCT = frozenset({"&", "-", "(", ")", ".", "'", ","})
+_MARKERS = frozenset({"organization", "organisation", "company", "corporation", "bank", "group", "holding",
+                      "foundation", "institute", "center", "centre", "trust", "fund", "enterprise", "enterprises",
+                      "network", "front", "army", "brigade", "battalion", "movement", "party", "committee"})
+
+
+def _caps_word(tok: Token) -> bool:
+    letters = [c for c in tok.text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and (len(letters) > 1 or tok.text.lower() in _CONNECTORS)
+
+
+def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
+    legal = {j for s in spans if s.category == "legal_form" for j in range(s.first, s.last + 1)}
+    found: list[OrgMatch] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i].kind != "word" or not _caps_word(tokens[i]) or tokens[i].text.lower() in _CONNECTORS:
+            i += 1
+            continue
+        j = i
+        last_word = i
+        while j + 1 < n:
+            nxt = tokens[j + 1]
+            if nxt.kind == "word" and _caps_word(nxt) and nxt.context not in ("payment", "beneficiary", "id_marker"):
+                j += 1
+                last_word = j
+            elif nxt.kind == "number" or (nxt.kind == "punct" and nxt.text in _INNER_PUNCT):
+                j += 1
+            else:
+                break
+        end = last_word
+        while end + 1 < n and tokens[end + 1].text in (".", ")") and tokens[end + 1].start == tokens[end].end:
+            end += 1  # keep "LTD." and "(PTY)" closing marks
+        words = [t for t in tokens[i : end + 1] if t.kind == "word"]
+        content = [t for t in words if t.text.lower() not in _CONNECTORS]
+        marker = any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
+        if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER):
+            cs, ce = tokens[i].start, tokens[end].end
+            form = next((s.value for s in spans if s.category == "legal_form" and i <= s.first <= end), None)
+            found.append(OrgMatch(i, end, form, text[cs:ce].rstrip(",").strip(), cs, ce))
+        i = max(end, i) + 1
+    return found
