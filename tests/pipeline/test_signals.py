@@ -108,3 +108,22 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     doc = process(text)
     assert [p.normalized.replace("ё", "е") for p in doc.persons] == expected
     assert [t for p in doc.persons for t in p.titles] == titles
+
+
+@pytest.mark.parametrize("text,core", [
+    ("Payment to RUELAS TORRES DRUG TRAFFICKING ORGANIZATION inv 2582", "RUELAS TORRES DRUG TRAFFICKING ORGANIZATION"),
+    ("Wire transfer to AGRO Y COMERCIO DE SANTA BARBARA LAGROMER S. EN C. under contract 3",
+     "AGRO Y COMERCIO DE SANTA BARBARA LAGROMER S. EN C."),
+    ("Payment to ONE CLASS PROPERTIES (PTY) LTD. inv 2325", "ONE CLASS PROPERTIES (PTY) LTD."),
+])
+def test_capitalised_list_names_are_one_organisation(process, text, core):
+    doc = process(text)
+    assert [o.core for o in doc.organizations] == [core]
+    assert doc.persons == []
+
+
+def test_a_capitalised_person_stays_a_person(process):
+    doc = process("Payment for services to ABDUL RAUF ZAKIR inv 5")
+    assert [p.normalized for p in doc.persons] == ["Abdul Rauf Zakir"] and doc.organizations == []
+    doc = process("ОПЛАТА ПЕТРЕНКУ ОЛЕКСАНДРУ ВАСИЛЬОВИЧУ ЗА ПОСЛУГИ")  # an all-caps text is not a list name
+    assert [p.normalized for p in doc.persons] == ["Петренко Олександр Васильович"]
