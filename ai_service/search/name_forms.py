@@ -62,8 +62,12 @@ def _initials_by_group() -> dict[int, frozenset[str]]:
 
 
 def group_initials(key: str) -> frozenset[str]:
-    """First letters of every form of a given name (Олександр: o, a — Александр writes А.)."""
+    """First letters of every form of a given name (Олександр: o, a — Александр writes А.);
+    for a patronymic, of the father's name (Олександрович: o, a)."""
     gid = given_group(key)
+    if not gid:
+        p = patronymic(key)
+        gid = patronymic_group(p) if p is not None else 0
     return _initials_by_group().get(gid, frozenset()) if gid else frozenset()
 
 
