@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,6 @@ class Settings:
     risk_medium: float = 0.70
     risk_low: float = 0.50
     list_download_max_bytes: int = 200 * 1024 * 1024
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def uses_demo_list(self) -> bool:

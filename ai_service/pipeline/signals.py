@@ -66,15 +66,14 @@ class SignalsLayer(Layer):
         for sig, m in zip(organizations, orgs):
             sig.text_span = (tokens[m.first].start, tokens[m.last].end)
 
-        persons = self._persons(doc, in_org)
+        persons = self._persons(doc, in_org, caseless)
         _attach_ids(ids, persons, organizations)
         _attach_dates(text, dates, persons)
         doc.ids, doc.dates = ids, dates
         doc.persons, doc.organizations = persons, organizations
 
-    def _persons(self, doc: Document, in_org: set[int]) -> list[PersonSignal]:
+    def _persons(self, doc: Document, in_org: set[int], caseless: bool) -> list[PersonSignal]:
         tokens, text = doc.tokens, doc.text
-        caseless = _caseless(text)
         ctx = person_context(tokens, doc.context_spans, text)
         persons: list[PersonSignal] = []
         initials_only: list[tuple[int, list[RunItem], tuple[str, ...]]] = []

@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from ai_service.app import create_app
 from ai_service.config import load_settings
+from benchmarks.quality.common import lists_setting
 from tests.helpers import LISTS_DIR
 
 ADMIN = "test-admin-token"
@@ -34,13 +35,7 @@ def demo_client():
         yield client
 
 
-SHARED_LISTS = ",".join([
-    f"ua_nsdc_persons=nsdc_persons:{LISTS_DIR}/ua_nsdc/persons.json",
-    f"ua_nsdc_persons=nsdc_persons:{LISTS_DIR}/ua_nsdc/persons_supplement.json",
-    f"ua_nsdc_companies=nsdc_companies:{LISTS_DIR}/ua_nsdc/companies.json",
-    f"ua_sfms=sfms:{LISTS_DIR}/ua_sfms/terrorism_black_list.json",
-    f"ofac_sdn=ofac_sdn:{LISTS_DIR}/ofac_sdn/sdn.csv",
-])
+SHARED_LISTS = lists_setting({"ua_nsdc_persons", "ua_nsdc_companies", "ua_sfms", "ofac_sdn"})
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from benchmarks.quality.payment_texts import (
     NEGATIVE_PLAN, ListNames, evaluate_payment_texts, generate_payment_cases,
 )
 from benchmarks.quality.templates import split_org
+from benchmarks.quality.common import lists_setting
 from tests.helpers import LISTS_DIR
 
 POSITIVE_VARIANTS = {"nominative", "inflected", "ru_spelling", "translit", "reordered", "initials", "typo",
@@ -133,15 +134,7 @@ def test_demo_list_run_reports_every_figure(demo_service: ScreeningService) -> N
     assert report["recall"] >= 0.8  # fictional names built for the service; a collapse means a broken pipeline
 
 
-SHARED_LISTS = ",".join(
-    f"{name}={fmt}:{LISTS_DIR / rel}" for name, fmt, rel in (
-        ("ua_nsdc_persons", "nsdc_persons", "ua_nsdc/persons.json"),
-        ("ua_nsdc_persons", "nsdc_persons", "ua_nsdc/persons_supplement.json"),
-        ("ua_nsdc_companies", "nsdc_companies", "ua_nsdc/companies.json"),
-        ("ua_sfms", "sfms", "ua_sfms/terrorism_black_list.json"),
-        ("ofac_sdn", "ofac_sdn", "ofac_sdn/sdn.csv"),
-        ("un", "un_xml", "un/consolidated.xml"),
-    ))
+SHARED_LISTS = lists_setting()
 
 
 def test_small_run_on_the_shared_lists() -> None:
