@@ -7,6 +7,7 @@ message naming the variable.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ class Settings:
     log_level: str = "INFO"
     log_config: str = str(ROOT / "logging.yaml")
     lists: str | None = None  # LISTS; None → bundled demo list
+    lists_refresh_seconds: float = 0.0  # LISTS_REFRESH_SECONDS; 0 → no scheduled refresh
     search_backend: str = "embedded"
     search_fallback: str = "embedded"
     es_url: str | None = None
@@ -91,6 +93,8 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r}: expected {what}") from None
+    if math.isnan(value):  # NaN passes every comparison below
+        raise ConfigError(f"{name}={raw!r}: expected {what}")
     if value > high or value < low or (low_open and value == low):
         bound = "above" if low_open else "at least"
         raise ConfigError(f"{name}={raw!r}: must be {bound} {low:g} and at most {high:g}")
@@ -103,6 +107,18 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, 0.0, 3600.0, "a number of seconds", low_open=True)
+
+
+# A refresh reads and checksums every source: more often than this is load, not freshness.
+MIN_REFRESH_SECONDS = 1.0
+MAX_REFRESH_SECONDS = 7 * 86400.0
+
+
+def _refresh_seconds(env: Mapping[str, str], name: str) -> float:
+    value = _number(env, name, 0.0, 0.0, MAX_REFRESH_SECONDS, "a number of seconds (0 = off)")
+    if 0 < value < MIN_REFRESH_SECONDS:
+        raise ConfigError(f"{name}={env.get(name)!r}: must be 0 (off) or at least {MIN_REFRESH_SECONDS:g}")
+    return value
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -146,6 +162,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=_choice(env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")).upper(),
         log_config=env.get("LOG_CONFIG") or str(ROOT / "logging.yaml"),
         lists=_opt(env, "LISTS"),
+        lists_refresh_seconds=_refresh_seconds(env, "LISTS_REFRESH_SECONDS"),
         search_backend=_choice(env, "SEARCH_BACKEND", "embedded", ("embedded", "elasticsearch")),
         search_fallback=_choice(env, "SEARCH_FALLBACK", "embedded", ("embedded", "none")),
         es_url=_opt(env, "ES_URL"),

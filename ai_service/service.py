@@ -6,6 +6,13 @@ complete new snapshot and index beside the old ones and swaps a single
 reference: requests in flight finish on the old data, and a failed reload
 leaves the old data in place and records why.
 
+With LISTS_REFRESH_SECONDS a background task refreshes every N seconds: it
+reads the sources and compares checksums first, so an unchanged refresh
+builds nothing and swaps nothing; otherwise unchanged lists are reused, lists
+that only gained OpenSanctions delta files get just those applied, and the
+rest are parsed again (``lists/loader.build_snapshot``). ``reload()`` (the
+admin endpoint) always re-parses everything.
+
 With SEARCH_BACKEND=elasticsearch each snapshot is served by a failover
 backend (``search/es/runtime.py``): Elasticsearch once its index holds the
 snapshot, the embedded index (SEARCH_FALLBACK=embedded) before that and
@@ -27,7 +34,8 @@ from ai_service.cleared import ClearedStore
 from ai_service.config import Settings
 from ai_service.lists.config import sources_from_setting
 from ai_service.lists.fetch import http_fetcher
-from ai_service.lists.loader import ListsSnapshot, load_sources
+from ai_service.lists.errors import ListLoadError
+from ai_service.lists.loader import ListsSnapshot, LoadedList, build_snapshot, list_checksums, read_sources
 from ai_service.logging_setup import safe
 from ai_service.pipeline.decision import RiskBands
 from ai_service.pipeline.orchestrator import Pipeline
@@ -70,9 +78,12 @@ class ScreeningService:
         self.started_at = time.time()
         self.startup_complete = asyncio.Event()
         self.last_reload: dict = {"status": "pending"}
+        self.last_refresh: dict | None = None  # None until a scheduled refresh ran
+        self.list_outcomes: dict[str, dict] = {}  # per list: the last reload/refresh outcome
         self.http: httpx.AsyncClient | None = None
         self._reload_lock = asyncio.Lock()
         self._startup_task: asyncio.Task | None = None
+        self._refresh_task: asyncio.Task | None = None
         self.es: ElasticsearchRuntime | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -90,10 +101,13 @@ class ScreeningService:
 
             self.es = ElasticsearchRuntime(self.settings)
         self._startup_task = asyncio.create_task(self._initial_load())
+        if self.settings.lists_refresh_seconds > 0:
+            self._refresh_task = asyncio.create_task(self._refresh_loop(self.settings.lists_refresh_seconds),
+                                                     name="lists-refresh")
 
     async def _initial_load(self) -> None:
         try:
-            await self.reload()
+            await self.reload(trigger="startup")
         except Exception:  # reload() logged the reason; readiness stays 503 until a reload succeeds
             pass
         else:
@@ -111,9 +125,22 @@ class ScreeningService:
             await self.pipeline.process(text)
         log.info("pipeline warmed up in %.3f s", time.perf_counter() - started)
 
+    async def _refresh_loop(self, interval: float) -> None:
+        await self.startup_complete.wait()
+        while True:
+            await asyncio.sleep(interval)  # after the previous refresh ended: refreshes never overlap
+            try:
+                await self.refresh()
+            except Exception:  # refresh() records its failures; this is a bug, keep the schedule
+                log.exception("scheduled list refresh crashed")
+
     async def stop(self) -> None:
         if self._startup_task is not None and not self._startup_task.done():
             self._startup_task.cancel()
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
+            await asyncio.gather(self._refresh_task, return_exceptions=True)
+            self._refresh_task = None
         if self.http is not None:
             await self.http.aclose()
         if self.es is not None:
@@ -147,36 +174,105 @@ class ScreeningService:
         metrics.observe_batch(size)
 
     # -- lists ---------------------------------------------------------------
-    async def reload(self) -> dict:
+    async def reload(self, trigger: str = "admin") -> dict:
         """Load every configured source and swap in the result; keep the old data on failure."""
         async with self._reload_lock:
-            started = time.perf_counter()
+            result = await self._load(trigger, previous=None)
+            assert result is not None  # without a previous snapshot there is always a build
+            return result
+
+    async def refresh(self) -> dict:
+        """The scheduled refresh: a no-op when no source changed, otherwise an incremental
+        build and swap. Never raises: the outcome is returned and kept in ``last_refresh``."""
+        async with self._reload_lock:
+            gen = self.generation
             try:
-                sources = sources_from_setting(self.settings.lists)
-                fetch = http_fetcher(self.http, max_bytes=self.settings.list_download_max_bytes) if self.http else None
-                snapshot = await load_sources(sources, fetch=fetch)
-                backend = await self._backend_for(snapshot)
+                result = await self._load("refresh", previous=gen.snapshot if gen is not None else None)
             except Exception as exc:
-                reason = str(exc) or exc.__class__.__name__
-                self.last_reload = {"status": "failed", "error": reason, "at": time.time(),
-                                    "kept_previous": self.generation is not None}
-                metrics.count_reload("failure")
-                log.error("list reload failed, keeping previous data: %s", safe(reason))
-                raise
-            seconds = time.perf_counter() - started
-            self.generation = Generation(snapshot, backend, time.time(), seconds)
-            self.last_reload = {"status": "ok", "at": time.time(), "seconds": round(seconds, 3),
-                                "entities": snapshot.total_entities}
-            try:
-                metrics.count_reload("success")
-                metrics.set_list_gauges(
-                    (name, lst.entity_count, lst.loaded_at) for name, lst in snapshot.lists.items()
-                )
-            except Exception:  # the swap happened; a metrics problem must not undo or hide it
-                log.exception("could not record list metrics")
-            log.info("lists loaded: %d entities in %d lists in %.2f s",
-                     snapshot.total_entities, len(snapshot.lists), seconds)
-            return self.last_reload
+                self.last_refresh = {"status": "failed", "at": time.time(), "reason": _reason(exc)}
+                metrics.count_refresh("failed")
+                return self.last_refresh
+            if result is None:
+                self.last_refresh = {"status": "unchanged", "at": time.time()}
+                for outcome in self.list_outcomes.values():
+                    outcome.update(status="unchanged", at=self.last_refresh["at"], trigger="refresh")
+                    outcome.pop("reason", None)
+                metrics.count_refresh("unchanged")
+            else:
+                changed = sorted(n for n, o in self.list_outcomes.items() if o["status"] == "ok")
+                self.last_refresh = {"status": "ok", "at": time.time(), "lists": changed}
+                metrics.count_refresh("ok")
+            return self.last_refresh
+
+    async def _load(self, trigger: str, previous: ListsSnapshot | None) -> dict | None:
+        """Read, build and swap (caller holds the lock). With ``previous``, None when every
+        source's checksum equals the snapshot's (nothing built, nothing swapped)."""
+        started = time.perf_counter()
+        try:
+            sources = sources_from_setting(self.settings.lists)
+            fetch = http_fetcher(self.http, max_bytes=self.settings.list_download_max_bytes) if self.http else None
+            blobs = await read_sources(sources, fetch=fetch)
+            if previous is not None and list_checksums(blobs) == [(n, lst.checksum) for n, lst in
+                                                                  previous.lists.items()]:
+                return None
+            snapshot, modes = await asyncio.to_thread(build_snapshot, blobs, previous)
+            backend = await self._backend_for(snapshot)
+        except Exception as exc:
+            reason = _reason(exc)
+            self.last_reload = {"status": "failed", "error": reason, "at": time.time(), "trigger": trigger,
+                                "kept_previous": self.generation is not None}
+            self._record_failure(exc, reason, trigger)
+            metrics.count_reload("failure")
+            action = "refresh" if trigger == "refresh" else "reload"
+            log.error("list %s failed, keeping previous data: %s", action, safe(reason))
+            raise
+        seconds = time.perf_counter() - started
+        self.generation = Generation(snapshot, backend, time.time(), seconds)
+        self.last_reload = {"status": "ok", "at": time.time(), "seconds": round(seconds, 3),
+                            "entities": snapshot.total_entities, "trigger": trigger, "lists": modes}
+        self.list_outcomes = {name: _outcome(mode, snapshot.lists[name], previous, trigger)
+                              for name, mode in modes.items()}
+        try:
+            metrics.count_reload("success")
+            metrics.set_list_gauges(
+                (name, lst.entity_count, lst.loaded_at) for name, lst in snapshot.lists.items()
+            )
+        except Exception:  # the swap happened; a metrics problem must not undo or hide it
+            log.exception("could not record list metrics")
+        log.info("lists loaded (%s): %d entities in %d lists in %.2f s; %s", trigger,
+                 snapshot.total_entities, len(snapshot.lists), seconds,
+                 ", ".join(f"{name} {mode}" for name, mode in modes.items()))
+        return self.last_reload
+
+    def _record_failure(self, exc: Exception, reason: str, trigger: str) -> None:
+        """Per-list outcomes of a failed load: the failing list's reason, the others not applied."""
+        at = time.time()
+        culprit = exc.list_name if isinstance(exc, ListLoadError) else None
+        gen = self.generation
+        names = list(gen.snapshot.lists) if gen is not None else []
+        if culprit is not None and culprit not in names:
+            names.append(culprit)
+        for name in names:
+            why = reason if culprit in (None, name) else f"not applied: list {culprit!r} failed"
+            self.list_outcomes[name] = {"status": "failed", "at": at, "trigger": trigger, "reason": why}
+
+    @property
+    def lists_stale(self) -> bool:
+        """Serving, but the latest reload or refresh failed (a later unchanged refresh clears it:
+        the sources are back to what is served)."""
+        events = [e for e in (self.last_reload, self.last_refresh) if e and "at" in e]
+        latest = max(events, key=lambda e: e["at"], default=None)
+        return self.generation is not None and latest is not None and latest["status"] == "failed"
+
+    def lists_status(self) -> list[dict]:
+        """Per loaded list: version, entity count, loaded_at, age and the last outcome."""
+        gen = self.generation
+        if gen is None:
+            return []
+        now = time.time()
+        return [{**lst.to_dict(), "age_seconds": round(now - lst.loaded_at, 1),
+                 "last_refresh": self.list_outcomes.get(name)}
+                for name, lst in gen.snapshot.lists.items()]
 
     async def _backend_for(self, snapshot: ListsSnapshot) -> SearchBackend:
         embedded: EmbeddedBackend | None = None
@@ -186,6 +282,21 @@ class ScreeningService:
             assert embedded is not None
             return embedded
         return await self.es.backend_for(snapshot, embedded)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or exc.__class__.__name__
+
+
+def _outcome(mode: str, loaded: LoadedList, previous: ListsSnapshot | None, trigger: str) -> dict:
+    at = time.time()
+    if mode == "unchanged":
+        return {"status": "unchanged", "at": at, "trigger": trigger}
+    outcome: dict = {"status": "ok", "at": at, "trigger": trigger, "applied": mode}
+    if mode == "delta" and previous is not None:
+        done = len(previous.lists[loaded.name].deltas)
+        outcome["deltas"] = [d.version for d in loaded.deltas[done:]]
+    return outcome
 
 
 def _warmup_texts() -> list[str]:

@@ -73,9 +73,7 @@ async def detailed(request: Request) -> JSONResponse:
     lists = {}
     backend: dict = {"name": None, "status": "unavailable"}
     if gen is not None:
-        now = time.time()
-        lists = {name: {**lst.to_dict(), "age_seconds": round(now - lst.loaded_at, 1)}
-                 for name, lst in gen.snapshot.lists.items()}
+        lists = {item["name"]: item for item in service.lists_status()}
         stats = gen.backend.stats()
         backend = {"name": gen.backend.name, "status": "degraded" if stats.get("degraded") else "up", **stats,
                    "build_seconds": round(gen.build_seconds, 3)}
@@ -87,7 +85,9 @@ async def detailed(request: Request) -> JSONResponse:
     es = {"configured": False, "circuit": "not_used"}
     if service.es is not None:
         es = service.es.status(gen.backend if gen is not None else None)
-    degraded = bool(problems) or es.get("status") == "degraded"
+    # Stale but served: the last reload or refresh failed, the previous lists still answer.
+    lists_status = "down" if gen is None else "stale" if service.lists_stale else "up"
+    degraded = bool(problems) or es.get("status") == "degraded" or lists_status == "stale"
     body = {
         "status": "healthy" if not degraded else "degraded",
         "service": SERVICE_NAME,
@@ -95,7 +95,9 @@ async def detailed(request: Request) -> JSONResponse:
         "timestamp": _now(),
         "problems": problems,
         "components": {
-            "lists": {"status": "up" if gen else "down", "lists": lists, "last_reload": service.last_reload,
+            "lists": {"status": lists_status, "lists": lists, "last_reload": service.last_reload,
+                      "last_refresh": service.last_refresh,
+                      "refresh_seconds": service.settings.lists_refresh_seconds or None,
                       "demo": service.settings.uses_demo_list},
             "search_backend": backend,
             "elasticsearch": es,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -40,13 +38,11 @@ async def stats(request: Request) -> JSONResponse:
 async def lists(request: Request) -> JSONResponse:
     service = _service(request)
     gen = service.generation
-    now = time.time()
-    items = []
-    if gen is not None:
-        items = [{**lst.to_dict(), "age_seconds": round(now - lst.loaded_at, 1)}
-                 for lst in gen.snapshot.lists.values()]
-    return JSONResponse({"lists": items, "total_entities": gen.snapshot.total_entities if gen else 0,
-                         "demo": service.settings.uses_demo_list, "last_reload": service.last_reload})
+    return JSONResponse({"lists": service.lists_status(),
+                         "total_entities": gen.snapshot.total_entities if gen else 0,
+                         "demo": service.settings.uses_demo_list, "last_reload": service.last_reload,
+                         "refresh_seconds": service.settings.lists_refresh_seconds or None,
+                         "last_refresh": service.last_refresh})
 
 
 async def reload_lists(request: Request) -> JSONResponse:

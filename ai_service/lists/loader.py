@@ -5,6 +5,12 @@ no snapshot is produced, so a failed reload leaves the app on its old data.
 Files are read with ``asyncio.to_thread`` and URLs through the ``fetch``
 callable the app provides (it owns the pooled HTTP client); parsing runs in a
 worker thread so the event loop keeps serving requests during a reload.
+
+Reading and building are separate steps so a scheduled refresh can compare
+checksums before parsing anything (``list_checksums``) and build from the
+previous snapshot (``build_snapshot(…, previous)``): a list whose bytes are
+unchanged is reused as it is, and a list whose base is unchanged and which only
+gained delta files gets just those applied to its previous entities.
 """
 
 from __future__ import annotations
@@ -18,12 +24,14 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from ai_service.lists import ftm, nsdc, ofac, sfms, un_xml
-from ai_service.lists.config import ListSource, is_url
+from ai_service.lists.config import DELTA_FORMAT, ListSource, is_url
+from ai_service.lists.deltas import DeltaFile, read_deltas
 from ai_service.lists.errors import ListFormatError, ListLoadError, SourceNotFoundError
 from ai_service.lists.model import Entity
 from ai_service.lists.snapshot import ListsSnapshot, LoadedList, display_location
 
-__all__ = ["Fetch", "ListsSnapshot", "LoadedList", "load_sources", "load_sources_sync"]
+__all__ = ["Fetch", "ListsSnapshot", "LoadedList", "SourceBytes", "build_snapshot", "list_checksums",
+           "load_sources", "load_sources_sync", "read_sources"]
 
 Fetch = Callable[[str], Awaitable[bytes]]
 _PARSERS: dict[str, Callable[[bytes, str], list[Entity]]] = {
@@ -37,13 +45,29 @@ _OFAC_COMPANIONS = ("alt.csv", "add.csv")
 
 
 @dataclass(slots=True)
-class _SourceBytes:
+class SourceBytes:
+    """Everything one configured source contributed, read but not parsed."""
+
     source: ListSource
     main: bytes
     companions: tuple[bytes | None, ...] = ()  # OFAC alt.csv, add.csv (None = absent)
+    deltas: tuple[DeltaFile, ...] = ()  # ftm_delta sources only (their ``main`` is empty)
+
+    @property
+    def checksummed(self) -> list[bytes]:
+        """The byte strings that make up the list's content (an index.json is only metadata)."""
+        if self.source.format == DELTA_FORMAT:
+            return [d.data for d in self.deltas]
+        return [d for d in (self.main, *self.companions) if d is not None]
 
 
 async def load_sources(sources: list[ListSource], *, fetch: Fetch | None = None) -> ListsSnapshot:
+    blobs = await read_sources(sources, fetch=fetch)
+    return (await asyncio.to_thread(build_snapshot, blobs))[0]
+
+
+async def read_sources(sources: list[ListSource], *, fetch: Fetch | None = None) -> list[SourceBytes]:
+    """Every source's bytes, in source order; any failure raises (nothing partial)."""
     if not sources:
         raise ValueError("no list sources configured")
     try:
@@ -52,7 +76,7 @@ async def load_sources(sources: list[ListSource], *, fetch: Fetch | None = None)
     except BaseExceptionGroup as errors:
         # TaskGroup cancels the other reads; report the first real failure.
         raise _first_error(errors) from None
-    return await asyncio.to_thread(_build_snapshot, [t.result() for t in tasks])
+    return [t.result() for t in tasks]
 
 
 def load_sources_sync(sources: list[ListSource], *, fetch: Fetch | None = None) -> ListsSnapshot:
@@ -60,16 +84,21 @@ def load_sources_sync(sources: list[ListSource], *, fetch: Fetch | None = None) 
     return asyncio.run(load_sources(sources, fetch=fetch))
 
 
-async def _read_source(source: ListSource, fetch: Fetch | None) -> _SourceBytes:
+async def _read_source(source: ListSource, fetch: Fetch | None) -> SourceBytes:
+    if source.format == DELTA_FORMAT:
+        async def read(location: str) -> bytes | None:
+            return await _read(source, location, fetch, optional=True)
+
+        return SourceBytes(source, b"", deltas=await read_deltas(source, read))
     main = await _read(source, source.location, fetch, optional=False)
     if main is None:  # only optional reads may come back empty-handed
         raise ListLoadError(source.name, display_location(source.location), "not found")
     if source.format != "ofac_sdn":
-        return _SourceBytes(source, main)
+        return SourceBytes(source, main)
     companions = [
         await _read(source, _beside(source.location, name), fetch, optional=True) for name in _OFAC_COMPANIONS
     ]
-    return _SourceBytes(source, main, tuple(companions))
+    return SourceBytes(source, main, tuple(companions))
 
 
 async def _read(source: ListSource, location: str, fetch: Fetch | None, *, optional: bool) -> bytes | None:
@@ -128,42 +157,104 @@ def _first_error(errors: BaseExceptionGroup) -> BaseException:
 class _Merge:
     formats: list[str]
     locations: list[str]
-    data: list[bytes]  # every source byte string of the list, in order (checksummed)
-    by_id: dict[str, Entity]
+    bases: list[SourceBytes]  # non-delta sources, in order
+    deltas: list[DeltaFile]  # applied after every base, in order
 
 
-def _build_snapshot(blobs: list[_SourceBytes]) -> ListsSnapshot:
+def _merges(blobs: list[SourceBytes]) -> dict[str, _Merge]:
     merges: dict[str, _Merge] = {}
     for blob in blobs:
         source = blob.source
-        entities = _parse(blob)
-        merge = merges.setdefault(source.name, _Merge([], [], [], {}))
+        merge = merges.setdefault(source.name, _Merge([], [], [], []))
         if source.format not in merge.formats:
             merge.formats.append(source.format)
         merge.locations.append(source.location)
-        merge.data.extend(d for d in (blob.main, *blob.companions) if d is not None)
-        for entity in entities:
-            merge.by_id[entity.entity_id] = entity  # a later source's entry replaces an earlier one
+        if source.format == DELTA_FORMAT:
+            merge.deltas.extend(blob.deltas)
+        else:
+            merge.bases.append(blob)
+    return merges
+
+
+def _digest(parts: list[bytes]) -> str:
+    digest = hashlib.sha256()
+    for data in parts:
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _checksums(merge: _Merge) -> tuple[str, str]:
+    """(base checksum, list checksum): sha256 over the base bytes, then over base + delta bytes."""
+    base = [data for blob in merge.bases for data in blob.checksummed]
+    return _digest(base), _digest(base + [d.data for d in merge.deltas])
+
+
+def list_checksums(blobs: list[SourceBytes]) -> list[tuple[str, str]]:
+    """(list name, checksum) in snapshot order, without parsing: equal to a snapshot's → nothing changed."""
+    return [(name, _checksums(merge)[1]) for name, merge in _merges(blobs).items()]
+
+
+def build_snapshot(blobs: list[SourceBytes], previous: ListsSnapshot | None = None
+                   ) -> tuple[ListsSnapshot, dict[str, str]]:
+    """The snapshot of ``blobs`` and how each list was obtained: "unchanged" (the previous
+    list reused), "delta" (new delta files applied to the previous entities) or "full"."""
     loaded_at = time.time()
-    lists = {}
-    for name, merge in merges.items():
-        digest = hashlib.sha256()
-        for data in merge.data:
-            digest.update(data)
-        checksum = digest.hexdigest()
+    lists: dict[str, LoadedList] = {}
+    modes: dict[str, str] = {}
+    for name, merge in _merges(blobs).items():
+        base_checksum, checksum = _checksums(merge)
+        old = previous.lists.get(name) if previous is not None else None
+        if old is not None and old.checksum == checksum:
+            lists[name], modes[name] = old, "unchanged"
+            continue
+        if old is not None and _extends(old, base_checksum, merge.deltas):
+            # Only new delta files: apply them to the previous entities (same order a full build gives).
+            by_id = {e.entity_id: e for e in old.entities}
+            pending, modes[name] = merge.deltas[len(old.deltas):], "delta"
+        else:
+            by_id, pending, modes[name] = _parse_bases(merge.bases), merge.deltas, "full"
+        for delta in pending:
+            by_id = _apply(name, delta, by_id)
+        version = base_checksum[:12] + (f"+{merge.deltas[-1].version}" if merge.deltas else "")
         lists[name] = LoadedList(
             name=name,
             formats=merge.formats,
             locations=merge.locations,
-            entities=list(merge.by_id.values()),
+            entities=list(by_id.values()),
             checksum=checksum,
-            version=checksum[:12],
+            version=version,
             loaded_at=loaded_at,
+            base_checksum=base_checksum,
+            deltas=tuple(d.applied for d in merge.deltas),
         )
-    return ListsSnapshot(lists)
+    return ListsSnapshot(lists), modes
 
 
-def _parse(blob: _SourceBytes) -> list[Entity]:
+def _extends(old: LoadedList, base_checksum: str, deltas: list[DeltaFile]) -> bool:
+    """Same base, and the deltas applied last time are the first of ``deltas`` (same bytes)."""
+    applied = [(d.version, d.checksum) for d in old.deltas]
+    given = [(d.version, d.checksum) for d in deltas[: len(applied)]]
+    return old.base_checksum == base_checksum and applied == given
+
+
+def _parse_bases(bases: list[SourceBytes]) -> dict[str, Entity]:
+    by_id: dict[str, Entity] = {}
+    for blob in bases:
+        for entity in _parse(blob):
+            by_id[entity.entity_id] = entity  # a later source's entry replaces an earlier one
+    return by_id
+
+
+def _apply(name: str, delta: DeltaFile, by_id: dict[str, Entity]) -> dict[str, Entity]:
+    try:
+        return ftm.apply_delta(by_id, delta.data, name)
+    except ListFormatError as exc:
+        raise ListLoadError(name, display_location(delta.location), f"{exc.where}: {exc.reason}") from None
+    except Exception as exc:  # as in _parse: no source text in the message
+        raise ListLoadError(name, display_location(delta.location), f"delta failed ({type(exc).__name__})") from exc
+
+
+def _parse(blob: SourceBytes) -> list[Entity]:
     source = blob.source
     try:
         if source.format == "ofac_sdn":

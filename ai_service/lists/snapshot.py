@@ -17,6 +17,15 @@ from ai_service.lists.config import is_url
 from ai_service.lists.model import Entity
 
 
+@dataclass(frozen=True, slots=True)
+class AppliedDelta:
+    """One OpenSanctions delta file applied on top of a list's base sources."""
+
+    version: str
+    checksum: str  # sha256 hex of the delta file's bytes
+    location: str
+
+
 @dataclass(slots=True)
 class LoadedList:
     name: str
@@ -24,13 +33,17 @@ class LoadedList:
     locations: list[str]
     # Not in repr: asyncio and loggers may repr a result, and 30k entities make a huge string.
     entities: list[Entity] = field(repr=False)
-    checksum: str  # sha256 hex over all source bytes, in source order
-    version: str  # first 12 hex digits of the checksum
-    loaded_at: float  # epoch seconds
+    checksum: str  # sha256 hex over all source bytes, in source order (delta files last)
+    version: str  # first 12 hex digits of the base checksum, "+<last delta version>" when deltas applied
+    loaded_at: float  # epoch seconds: when this content was built (an unchanged refresh keeps it)
+    base_checksum: str = ""  # sha256 over the non-delta sources only; "" → same as checksum
+    deltas: tuple[AppliedDelta, ...] = ()  # in the order applied
     _by_id: dict[str, Entity] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id = {e.entity_id: e for e in self.entities}
+        if not self.base_checksum:
+            self.base_checksum = self.checksum
 
     @property
     def entity_count(self) -> int:
@@ -48,6 +61,14 @@ class LoadedList:
             "version": self.version,
             "checksum": self.checksum,
             "loaded_at": iso_utc(self.loaded_at),
+            **({"deltas": self._deltas_dict()} if "ftm_delta" in self.formats else {}),
+        }
+
+    def _deltas_dict(self) -> dict[str, Any]:
+        return {
+            "base_checksum": self.base_checksum,
+            "applied": [d.version for d in self.deltas],
+            "last_applied": self.deltas[-1].version if self.deltas else None,
         }
 
 

@@ -16,7 +16,8 @@ Without ``PROMETHEUS_MULTIPROC_DIR`` the default in-memory registry is used.
 ``PROMETHEUS_ENABLED=false`` makes every call a no-op and ``render()`` an empty exposition.
 Hot-path values reach prometheus_client within FLUSH_INTERVAL_SECONDS (see recorder).
 Labels: ``endpoint`` is the route template (``/process``, never the raw URL), ``status`` the
-HTTP code, ``layer`` one of LAYERS, ``result`` of reloads "success" | "failure".
+HTTP code, ``layer`` one of LAYERS, ``result`` of reloads "success" | "failure", of
+scheduled refreshes "ok" | "unchanged" | "failed" (a refresh that builds also counts as a reload).
 The metric objects themselves are attributes of this package (``metrics.REQUESTS``, ...).
 """
 
@@ -47,6 +48,7 @@ from ai_service.metrics.recorder import (
     count_decision,
     count_error,
     count_matches,
+    count_refresh,
     count_reload,
     flush,
     in_flight,
@@ -61,8 +63,8 @@ from ai_service.metrics.recorder import (
 
 __all__ = [
     "CIRCUIT_STATES", "CONTENT_TYPE", "ENABLED", "FLUSH_INTERVAL_SECONDS", "LAYERS", "MULTIPROC_ENV",
-    "count_cache", "count_caches", "count_decision", "count_error", "count_matches", "count_reload",
-    "default_multiprocess_dir", "flush", "in_flight", "mark_process_dead", "metric", "metric_names",
+    "count_cache", "count_caches", "count_decision", "count_error", "count_matches", "count_refresh",
+    "count_reload", "default_multiprocess_dir", "flush", "in_flight", "mark_process_dead", "metric", "metric_names",
     "observe_batch", "observe_layers", "observe_request", "prepare_multiprocess_dir", "render",
     "set_backend_up", "set_circuit_state", "set_list_gauges", "track_in_flight",
 ]

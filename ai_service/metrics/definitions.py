@@ -60,6 +60,8 @@ SPECS: Mapping[str, tuple[str, str, str, tuple[str, ...], Mapping[str, Any]]] = 
     "BATCH_SIZE": ("histogram", "ai_service_batch_size", "Texts per batch request.", (),
                    {"buckets": BATCH_BUCKETS}),
     "LIST_RELOADS": ("counter", "ai_service_list_reloads_total", "List reloads by result.", ("result",), {}),
+    "LIST_REFRESHES": ("counter", "ai_service_list_refreshes_total",
+                       "Scheduled list refreshes by result (ok, unchanged, failed).", ("result",), {}),
     "ERRORS": ("counter", "ai_service_errors_total", "Error responses by machine code.", ("code",), {}),
 }
 

@@ -198,6 +198,12 @@ def count_reload(result: str) -> None:
         metric("LIST_RELOADS").labels(result).inc()
 
 
+def count_refresh(result: str) -> None:
+    """result: "ok" (new data swapped in), "unchanged" (nothing to do) or "failed"."""
+    if ENABLED:
+        metric("LIST_REFRESHES").labels(result).inc()
+
+
 def observe_batch(size: int) -> None:
     if ENABLED:
         metric("BATCH_SIZE").observe(size)
