@@ -117,19 +117,24 @@ class ContextLayer(Layer):
             if tok.kind == "number":
                 i += 1
                 continue
-            if _is_initial(tokens, i):
-                i += 1  # "М." before a surname is an initial, not "місто"
-                continue
+            initial = _is_initial(tokens, i)
             low = lowers[i]
             matched = 0
             for phrase, entry in matcher.phrases.get(low, ()):
                 k = len(phrase)
+                # "М." before a surname is an initial, not "місто"; a dotted legal form
+                # spelled letter by letter ("S.A.", "L.L.C.") is not.
+                if initial and not (entry.category == "legal_form" and k >= 4):
+                    continue
                 if tuple(lowers[i : i + k]) == phrase:
                     spans.append(ContextSpan(i, i + k - 1, entry.category, entry.value, entry.kind))
                     matched = k
                     break
             if matched:
                 i += matched
+                continue
+            if initial:
+                i += 1
                 continue
             if tok.kind == "word":
                 entry = matcher.word(low)

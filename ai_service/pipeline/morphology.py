@@ -13,6 +13,7 @@ Results are cached per (token, language).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 import pymorphy3
@@ -121,11 +122,16 @@ class MorphologyLayer(Layer):
         if lang == "en" or lang not in self.analyzers:
             return self._analyze_latin(word)
         info = self.analyze_in(word, lang)
-        if not _SPECIFIC_LETTERS.search(word) and not _trusted(info) and not info.known_common:
+        if not _SPECIFIC_LETTERS.search(word) and not info.known_common:
             # No і/ї/є/ґ or ы/э/ъ/ё to tell the language: the other dictionary may know it.
             other = self.analyze_in(word, "ru" if lang == "uk" else "uk")
-            if _trusted(other):
+            if not _trusted(info) and _trusted(other):
                 return other
+            given = tuple(f for f in other.forms if f.role == "given" and f.source in ("morph", "dictionary"))
+            if given and not any(f.role == "given" for f in info.forms):
+                # "Павел" in a Ukrainian text: a surname to the Ukrainian dictionary, the
+                # Russian given name to everyone else — keep both readings.
+                return replace(info, forms=info.forms + given)
         return info
 
     def _analyze_compound(self, word: str, lang: str) -> MorphInfo | None:

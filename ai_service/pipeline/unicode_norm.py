@@ -39,6 +39,8 @@ _MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+")
 _CYR = re.compile("[\u0400-\u04ff]")
 _STRESS_MARKS = {"\u0300", "\u0301"}
 _LAT = re.compile("[a-zA-Z]")
+_DOUBLE_APOSTROPHE_OPEN = re.compile(r"(?<!\w)''(?=\w)")
+_DOUBLE_APOSTROPHE_CLOSE = re.compile(r"(?<=\w)''(?!\w)")
 
 
 def _fold_homoglyphs(word: str) -> str:
@@ -60,6 +62,10 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
             text, mapping = _normalize_clusters(text)
     if _MIXED_WORD.search(text) is not None:
         text = _MIXED_WORD.sub(lambda m: _fold_homoglyphs(m.group()), text)
+    if "''" in text:
+        # Two apostrophes typed for a quote (ТОВ ''Радмір Груп''): a quote and a space,
+        # which keeps offsets 1:1 and the quote glued to its word.
+        text = _DOUBLE_APOSTROPHE_OPEN.sub(' "', _DOUBLE_APOSTROPHE_CLOSE.sub('" ', text))
     return text, mapping
 
 

@@ -14,7 +14,7 @@ from ai_service.pipeline.document import ContextSpan, Token
 from ai_service.recognizers.organizations import OrgMatch
 
 MIN_WORDS = 5  # capitalised words (connectors not counted) that make a run an organisation
-MIN_WORDS_WITH_MARKER = 3  # … or this many when a legal form / organisation word is inside
+MIN_WORDS_WITH_MARKER = 2  # … or this many when a legal form / organisation word is inside
 _CONNECTORS = frozenset({"y", "de", "del", "la", "las", "los", "el", "of", "and", "the", "for", "e", "di",
                          "du", "des", "et", "da", "do", "dos", "en", "s", "c", "&"})
 _INNER_PUNCT = frozenset({"&", "-", "(", ")", ".", "'", ","})
@@ -26,6 +26,22 @@ _MARKERS = frozenset({"organization", "organisation", "company", "corporation", 
 def _caps_word(tok: Token) -> bool:
     letters = [c for c in tok.text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and (len(letters) > 1 or tok.text.lower() in _CONNECTORS)
+
+
+def _letter(tok: Token) -> bool:
+    return tok.kind == "word" and len(tok.text) == 1 and tok.text.isupper()
+
+
+def _abbreviation_before(tokens: list[Token], i: int) -> int:
+    """Start of a dotted or ampersand abbreviation written just before ``i``
+    (``I.P.C. INTERNATIONAL``, ``I&S HOLDING``), else ``i``."""
+    k = i - 1
+    if k < 0 or not (_letter(tokens[k]) or tokens[k].text == "."):
+        return i
+    while k > 0 and tokens[k - 1].end == tokens[k].start and (_letter(tokens[k - 1]) or tokens[k - 1].text in ".&"):
+        k -= 1
+    letters = sum(1 for t in tokens[k:i] if _letter(t))
+    return k if letters >= 2 and _letter(tokens[k]) else i
 
 
 def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
@@ -50,12 +66,16 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         end = last_word
         while end + 1 < n and tokens[end + 1].text in (".", ")") and tokens[end + 1].start == tokens[end].end:
             end += 1  # keep "LTD." and "(PTY)" closing marks
+        for s in spans:
+            if s.category == "legal_form" and i < s.first <= end + 1:
+                end = max(end, s.last)  # "CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V.": the form closes the name
+        start = _abbreviation_before(tokens, i)
         words = [t for t in tokens[i : end + 1] if t.kind == "word"]
         content = [t for t in words if t.text.lower() not in _CONNECTORS]
         marker = any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
         if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER):
-            cs, ce = tokens[i].start, tokens[end].end
+            cs, ce = tokens[start].start, tokens[end].end
             form = next((s.value for s in spans if s.category == "legal_form" and i <= s.first <= end), None)
-            found.append(OrgMatch(i, end, form, text[cs:ce].rstrip(",").strip(), cs, ce))
+            found.append(OrgMatch(start, end, form, text[cs:ce].rstrip(",").strip(), cs, ce))
         i = max(end, i) + 1
     return found

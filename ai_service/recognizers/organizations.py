@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ai_service.pipeline.document import ContextSpan, Token
+from ai_service.recognizers.org_heads import before_head, complement, head_forms, head_indexes
 from ai_service.text.dictionaries import json_data
 
 MAX_CORE_TOKENS = 6
+MAX_QUOTED_TOKENS = 40  # long official names are quoted too
 # Context inside an unquoted name that ends it.
 _BREAKING_CONTEXT = frozenset({"payment", "beneficiary", "boilerplate", "id_marker", "dob_marker",
                                "month", "bank", "address", "currency", "legal_form", "title", "id", "date"})
@@ -50,23 +52,38 @@ def _person_starts(tokens: list[Token], j: int) -> bool:
 
 
 def _closing_quote(tokens: list[Token], i: int) -> int | None:
-    """The quote closing the one at ``i``; for nested quotes (ООО «Компания "Химпром"»,
-    all written " after normalization) the last of a closing pair."""
-    quotes = [j for j in range(i + 1, min(len(tokens), i + 16)) if tokens[j].text == '"']
-    if not quotes or quotes[0] == i + 1:
-        return None
-    for a, b in zip(quotes, quotes[1:]):
-        if len(quotes) >= 3 and b == a + 1 and tokens[b].start == tokens[a].end:
-            return b
-    return quotes[0]
+    """The quote closing the one at ``i``. Nested quotes (ООО «Компания "Химпром"»,
+    all written " after normalization) are told apart by where the spaces are: an
+    opening quote is glued to the word after it, a closing one to the word before."""
+    depth = 0
+    last: int | None = None
+    for j in range(i + 1, min(len(tokens), i + MAX_QUOTED_TOKENS)):
+        if tokens[j].text != '"':
+            continue
+        if j == i + 1:
+            return None
+        opening = (tokens[j].start > tokens[j - 1].end and j + 1 < len(tokens)
+                   and tokens[j + 1].start == tokens[j].end and tokens[j + 1].kind == "word")
+        if opening:
+            depth += 1
+        elif depth == 0:
+            return j
+        else:
+            depth -= 1
+            last = j
+    return last  # "НПК "Композит": the outer quote was never closed
 
 
-def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
+def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int] = frozenset()) -> list[int]:
     """Indexes of a name written without quotes, walking from ``i`` by ``step``."""
     picked: list[int] = []
     j = i
     while 0 <= j < len(tokens) and len(picked) < MAX_CORE_TOKENS:
         tok = tokens[j]
+        if step > 0 and j in heads:
+            # ТОВ Інженерний центр з підводної техніки: the head and its complement belong to the name.
+            picked.extend(range(j, _quoted_tail(tokens, complement(tokens, j + 1, heads, frozenset())) + 1))
+            break
         named_after = picked and tokens[picked[-1]].text.lower() in _NAMED_AFTER
         if step > 0 and picked and not named_after and (_person_starts(tokens, j) or _script_changes(tokens, picked[0], j)):
             break
@@ -78,7 +95,12 @@ def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
             low = tok.text.lower()
             if low in _JOINERS or tok.context == "stop":
                 nxt = j + step
-                if picked and 0 <= nxt < len(tokens) and tokens[nxt].text[:1].isupper() and step > 0:
+                # A joiner inside a name (Рога и Копыта); backwards a capitalised stop word
+                # between capitalised words is a word of the name (Фотон Про ЛЛП).
+                inside = 0 <= nxt < len(tokens) and tokens[nxt].text[:1].isupper() and (
+                    (step > 0 and picked)
+                    or (step < 0 and tok.text[:1].isupper() and tokens[nxt].kind == "word" and tokens[nxt].context is None))
+                if inside:
                     picked.append(j)
                     j = nxt
                     continue
@@ -86,14 +108,19 @@ def _unquoted_core(tokens: list[Token], i: int, step: int) -> list[int]:
             if not (tok.text[:1].isupper() or tok.text.isupper()) and step < 0:
                 break
             picked.append(j)
-        elif tok.kind == "number" and picked and step > 0:
-            picked.append(j)
+        elif tok.kind == "number" and (picked if step > 0 else all(tokens[k].kind != "word" for k in picked)):
+            picked.append(j)  # "Plant 5 Ltd"; read backwards only next to the form: "VISION 20-20, S.A."
         elif tok.text in ("&", "-") and picked:
             pass
+        elif step < 0 and tok.text == "." and j > 0 and len(tokens[j - 1].text) == 1 and tokens[j - 1].end == tok.start:
+            pass  # I.P.C. INTERNATIONAL LIMITED: the letters of a dotted abbreviation follow
         else:
             break
         j += step
-    return sorted(picked)
+    picked.sort()
+    while picked and tokens[picked[0]].kind != "word":
+        picked.pop(0)  # a name starts with a word, not with the number before it
+    return picked
 
 
 @lru_cache(maxsize=1)
@@ -107,39 +134,85 @@ def _match(first: int, last: int, core: list[int], form: str | None, tokens: lis
     return OrgMatch(first, last, form, " ".join(text[cs:ce].replace('"', " ").split()), cs, ce)
 
 
-def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[int, OrgMatch]) -> OrgMatch | None:
+def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[int, OrgMatch],
+               heads: frozenset[int]) -> OrgMatch | None:
     after = span.last + 1
     if span.value in suffix_forms():
         # A suffix closes the name before it: extend an organisation already read
         # (``LLC Apple Inc``) or read backwards; never swallow what follows.
-        prev = owner.get(span.first - 1)
+        prev = owner.get(span.first - 1) or (owner.get(span.first - 2) if tokens[span.first - 1].text == "," else None)
         if prev is not None:
             prev.last = span.last
             return prev
-        core = _unquoted_core(tokens, span.first - 1, -1) if span.first > 0 else []
+        before = span.first - 1
+        if before > 0 and tokens[before].text == ",":
+            before -= 1  # "VISION 20-20, S.A.", "Acme, Inc."
+        core = _unquoted_core(tokens, before, -1) if before >= 0 else []
         return _match(core[0], span.last, core, span.value, tokens, text) if core else None
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)
         if close is not None:
             core = [k for k in range(after + 1, close) if tokens[k].text != '"']
             return _match(span.first, close, core, span.value, tokens, text)
-    core = _unquoted_core(tokens, after, 1)
+    core = _unquoted_core(tokens, after, 1, heads)
     if core:
         return _match(span.first, core[-1], core, span.value, tokens, text)
     core = _unquoted_core(tokens, span.first - 1, -1) if span.first > 0 else []
     return _match(core[0], span.last, core, span.value, tokens, text) if core else None
 
 
+def _quoted_tail(tokens: list[Token], last: int) -> int:
+    """Extend a name to the quoted part right after it (центр з підводної техніки "Глибина")."""
+    if last + 1 < len(tokens) and tokens[last + 1].text == '"':
+        close = _closing_quote(tokens, last + 1)
+        if close is not None:
+            return close
+    return last
+
+
+def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[int], taken: set[int]) -> OrgMatch | None:
+    """The name around a head noun (see ``org_heads``), or None for a common noun."""
+    h = span.first
+    start = before_head(tokens, h, taken)
+    after = span.last + 1
+    if after < len(tokens) and tokens[after].text == '"':
+        close = _closing_quote(tokens, after)  # Міжнародний фонд "Відродження"
+        if close is not None and not any(k in taken for k in range(after, close + 1)):
+            core = [k for k in range(start, close) if tokens[k].text != '"']
+            return _match(start, close, core, None, tokens, text)
+    last = _quoted_tail(tokens, complement(tokens, after, heads, taken))
+    if not tokens[start].text[:1].isupper() or (start == h and last == span.last):
+        return None  # "в університеті", a lone "Інститут"
+    return _match(start, last, list(range(start, last + 1)), None, tokens, text)
+
+
 def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
     found: list[OrgMatch] = []
     owner: dict[int, OrgMatch] = {}
+    heads = head_indexes(spans)
+    head_values = head_forms()
     for span in spans:
-        if span.category != "legal_form" or span.kind == "person" or span.first in owner:
+        if span.category != "legal_form" or span.kind == "person" or span.first in owner or span.value in head_values:
             continue
-        match = _with_form(tokens, span, text, owner)
+        match = _with_form(tokens, span, text, owner, heads)
         if match is not None:
             if all(m is not match for m in found):
                 found.append(match)
+            owner.update({k: match for k in range(match.first, match.last + 1)})
+    # Names around a head noun, once the legal forms have taken theirs.
+    headed: list[OrgMatch] = []
+    for span in spans:
+        if span.category == "legal_form" and span.value in head_values and span.first not in owner:
+            match = _headed(tokens, span, text, heads, set(owner))
+            if match is None:
+                continue
+            if headed and headed[-1].last + 1 >= match.first:
+                # "Федеральна державна бюджетна установа науки | Фізико-технологічний інститут …": one name
+                match = _match(headed[-1].first, match.last, list(range(headed[-1].first, match.last + 1)),
+                               None, tokens, text)
+                found.remove(headed.pop())
+            headed.append(match)
+            found.append(match)
             owner.update({k: match for k in range(match.first, match.last + 1)})
     taken = set(owner)
     # Quoted names without a legal form.

@@ -79,7 +79,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
         start = i
         run: list[RunItem] = []
         while i < n and i not in skip:
-            end = initial_end(tokens, i)
+            end = initial_end(tokens, i) if tokens[i].context != "legal_form" else None  # S.A., C.V.
             if end is not None:
                 run.append(RunItem(tokens[i], True, tokens[end - 1].end))
                 i = end
@@ -120,6 +120,13 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
+            if not run and _list_style_short_surname(tokens, i, skip, caseless):
+                # "LIU, Cuiying": a short capitalised word before a comma and a normally
+                # written name is a surname the way lists write it, not an abbreviation.
+                tok.morph = _surname_by_position(tok)
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
             if tok.text == "?" and run:
                 k = i
                 while k < n and tokens[k].text == "?":
@@ -150,6 +157,15 @@ def _before_given_patronymic(tokens: list[Token], i: int, skip: set[int], casele
     given, patronymic = tokens[i + 1], tokens[i + 2]
     return (name_capable(given, caseless) and name_capable(patronymic, caseless)
             and _given(given) and _has_role(patronymic, "patronymic"))
+
+
+def _list_style_short_surname(tokens: list[Token], i: int, skip: set[int], caseless: bool) -> bool:
+    tok = tokens[i]
+    if (caseless or tok.kind != "word" or tok.context is not None or not tok.text.isupper()
+            or not 2 <= len(tok.text) <= 3 or i + 2 >= len(tokens) or i + 2 in skip):
+        return False
+    comma, first = tokens[i + 1], tokens[i + 2]
+    return comma.text == "," and name_capable(first, caseless) and not first.text.isupper()
 
 
 def _after_given_patronymic(run: list[RunItem]) -> bool:

@@ -108,6 +108,8 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
         qp, lp = name_forms.patronymic(qk), name_forms.patronymic(lk)
         if qp is not None and lp is not None and name_forms.same_patronymic(qp, lp):
             return NAME_FORM_SIM, NAME_FORM
+    if len(a) <= 3 and len(b) != len(a) and b != a + "a":
+        return 0.0, FUZZY  # a short word or acronym is spelled exactly or not at all (AUC ≠ наук)
     if len(a) >= 3 and len(b) - len(a) >= 2 and b.startswith(a):
         # A name derived from another (Антон → Антонов, Петр → Петров): a different word.
         return min(DERIVED_NAME_SIM, edit_sim(a, b)), FUZZY
@@ -117,7 +119,8 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
     if sim < SKELETON_SIM and not both_cyrillic:
         sk = skeleton(a)
         n = len(sk)
-        if sk == skeleton(b) and (n >= 4 or (n == 3 and sim >= 0.6)):
+        # Same first letter and length within two: Mohammed / Muhammad, not Экострой / CASTOR.
+        if sk == skeleton(b) and a[0] == b[0] and len(b) - len(a) <= 2 and (n >= 4 or (n == 3 and sim >= 0.6)):
             return SKELETON_SIM, FUZZY
     return sim, FUZZY
 

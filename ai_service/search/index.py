@@ -28,7 +28,7 @@ from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
 from ai_service.search.scoring import keyed_aliases
 from ai_service.search.vectors import DIM, VectorIndex, embed
 from ai_service.search.vocab import Vocabulary
-from ai_service.search.weak_tokens import weak_keys
+from ai_service.search.weak_tokens import weak_keys, weak_phrases
 
 _EMPTY = np.zeros(0, dtype=np.int32)
 MAX_CACHED_MASKS = 256
@@ -38,7 +38,21 @@ def core_tokens(key: str) -> list[str]:
     """Tokens of a name key that identify: weak tokens (legal forms, generic
     words, connectives) removed. Same function for list names and queries."""
     weak = weak_keys()
-    return [t for t in key.split() if t not in weak]
+    phrases = weak_phrases()
+    tokens = key.split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        for phrase in phrases.get(t, ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                i += len(phrase)  # "фермерське господарство", "limited liability company"
+                break
+        else:
+            if t not in weak:
+                out.append(t)
+            i += 1
+    return out
 
 
 def exact_key(tokens: Iterable[str]) -> str:

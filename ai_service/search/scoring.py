@@ -120,6 +120,11 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
     if coverage < LOW_COVERAGE:
         score *= 1.0 - LOW_COVERAGE + coverage
     cap = None
+    if qp.weak and qp.sorted_key == lp.sorted_key and sorted(w.lower() for w in qp.weak) == sorted(
+            w.lower() for w in lp.weak):
+        # The same organisation name word for word (I.P.C. INTERNATIONAL LIMITED, CAPITAL S.A.L.):
+        # letters and generic words are all it has, and they all agree.
+        return NameMatch(max(0.0, min(1.0, score)), pairs, base, missing, initial_pen, None, coverage)
     n_descriptive = sum(1 for q, l, *_ in pairs
                         if qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE)
     if all(qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE for q, l, *_ in pairs) \
@@ -127,14 +132,22 @@ def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
         score, cap = WEAK_ONLY_CAP, "descriptive_only"
     elif _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP:
         score, cap = GIVEN_PATRONYMIC_CAP, "no_surname"
-    elif n_initial == len(pairs) - n_descriptive and score > INITIALS_ONLY_CAP:
+    elif (n_initial == len(pairs) - n_descriptive or all(len(qp.parts[q[0]].key) < 2 for q, *_ in pairs)) \
+            and score > INITIALS_ONLY_CAP:
+        # Initials, or single letters standing in for them ("імені К"), name no one.
         score, cap = INITIALS_ONLY_CAP, "initials_only"
-    elif qp.significant == 1 and lp.significant >= 2 and score > SINGLE_PART_CAP * base - missing:
-        # A lone surname (or one-word name) is never proof; a fuzzy one even less,
-        # and the more of the listed name it leaves unexplained, the less.
-        score, cap = SINGLE_PART_CAP * base - missing, "single_part_query"
+    elif qp.significant == 1 and lp.significant >= 2 and score > _single_part_cap(base, missing, coverage):
+        # A lone surname (or one-word name: "Blue" of Blue Trading vs BLUE DREAM) is never
+        # proof; a fuzzy one even less, and the more of the listed name it leaves
+        # unexplained, the less.
+        score, cap = _single_part_cap(base, missing, coverage), "single_part_query"
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
     return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
+
+
+def _single_part_cap(base: float, missing: float, coverage: float) -> float:
+    short = PARTIAL_COVERAGE - coverage if coverage < PARTIAL_COVERAGE else 0.0
+    return SINGLE_PART_CAP * base - missing - short * PARTIAL_COVERAGE_RATE
 
 
 def _given_and_patronymic_only(qp: ParsedName) -> bool:

@@ -3,6 +3,11 @@
 Character trigrams of every distinct key token (``$tok$`` padded) are indexed
 as sorted numpy arrays, built vectorized; a query token gathers the vocabulary
 tokens sharing enough trigrams and keeps those whose edit similarity passes.
+
+Trigrams miss a swap of two letters in a short word (``bukrov`` / ``burkov``
+share two of six): every token's one-letter deletions are indexed too (hashed,
+as a sorted array), so one insertion, deletion, substitution or transposition
+is always found — the symmetric-delete neighbourhood.
 """
 
 from __future__ import annotations
@@ -12,13 +17,23 @@ from functools import lru_cache
 
 import numpy as np
 
-from ai_service.search.align import SKELETON_SIM, edit_sim, skeleton
+from ai_service.search import name_forms
+from ai_service.search.align import NAME_FORM_SIM, SKELETON_SIM, edit_sim, skeleton
 
 MIN_TOKEN = 4  # shorter tokens have too many near neighbours to expand usefully
 MIN_SIM = 0.8  # sharpened edit similarity (one typo in 5+ letters passes)
 MAX_EXPANSIONS = 8
 MIN_SKELETON = 4
 _SHIFT = np.uint64(21)  # code points fit in 21 bits: 3 of them in one uint64
+
+
+def _form_group(token: str) -> tuple[str, int] | None:
+    gid = name_forms.given_group(token)
+    if gid:
+        return "given", gid
+    p = name_forms.patronymic(token)
+    gid = name_forms.patronymic_group(p) if p is not None else 0
+    return ("patronymic" if p is None else f"patronymic_{p.gender}", gid) if gid else None
 
 
 def _trigram_codes(padded: np.ndarray) -> np.ndarray:
@@ -49,6 +64,8 @@ class Vocabulary:
         self._codes = codes[starts] if codes.size else codes
         self._starts = np.append(starts, codes.size).astype(np.int64)
         self._owners = owners.astype(np.int32)
+        self._delete_hashes, self._delete_owners = self._all_deletes()
+        self._name_forms = self._name_form_groups()
         # Per-index cache: a new snapshot gets a new vocabulary and a fresh cache.
         self.expand: Callable[[str], tuple[tuple[str, float], ...]] = lru_cache(maxsize=cache_size)(self._expand)
 
@@ -66,6 +83,42 @@ class Vocabulary:
         valid = owner[:-2] == owner[2:]  # all three characters from one token
         return codes[valid], owner[:-2][valid]
 
+    def _name_form_groups(self) -> dict[tuple[str, int], tuple[str, ...]]:
+        """Vocabulary tokens by UA/RU name-form group: given names (Олексій, Алексей, Aleksei)
+        and patronymics (Олексійович, Алексеевич) — spellings no edit distance bridges."""
+        groups: dict[tuple[str, int], list[str]] = {}
+        for t in self.tokens:
+            key = _form_group(t)
+            if key is not None:
+                groups.setdefault(key, []).append(t)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    def _all_deletes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Hashes of every token and of its one-letter deletions, sorted, with their owners.
+        (str hashes are per process; the vocabulary never leaves the process that built it.)"""
+        hashes: list[int] = []
+        owners: list[int] = []
+        for tid, t in enumerate(self.tokens):
+            if len(t) < MIN_TOKEN - 1:
+                continue
+            variants = {t, *(t[:i] + t[i + 1 :] for i in range(len(t)))}
+            hashes.extend(hash(v) for v in variants)
+            owners.extend([tid] * len(variants))
+        h = np.array(hashes, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        return h[order], np.array(owners, dtype=np.int32)[order]
+
+    def _delete_neighbours(self, token: str) -> set[int]:
+        probes = np.array([hash(v) for v in {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}],
+                          dtype=np.int64)
+        lo = np.searchsorted(self._delete_hashes, probes, side="left")
+        hi = np.searchsorted(self._delete_hashes, probes, side="right")
+        out: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist()):
+            if b > a:
+                out.update(self._delete_owners[a:b].tolist())
+        return out
+
     def _expand(self, token: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary tokens close to ``token`` (itself first when present), best first."""
         exact = ((token, 1.0),) if token in self.ids else ()
@@ -73,9 +126,22 @@ class Vocabulary:
             return exact
         found = self._trigram_neighbours(token)
         have = {t for t, _ in found}
+        for vid in self._delete_neighbours(token):
+            other = self.tokens[vid]
+            if other != token and other not in have:
+                sim = edit_sim(token, other)
+                if sim >= MIN_SIM:
+                    found.append((other, sim))
+                    have.add(other)
         for other in self.skeletons.get(skeleton(token), ()):
             if other != token and other not in have:
                 found.append((other, SKELETON_SIM))
+                have.add(other)
+        group = _form_group(token)
+        for other in self._name_forms.get(group, ()) if group is not None else ():
+            if other != token and other not in have:
+                found.append((other, NAME_FORM_SIM))
+                have.add(other)
         found.sort(key=lambda x: -x[1])
         return exact + tuple(found[:MAX_EXPANSIONS])
 
@@ -106,4 +172,5 @@ class Vocabulary:
 
     @property
     def nbytes(self) -> int:
-        return int(self._codes.nbytes + self._starts.nbytes + self._owners.nbytes + self.lengths.nbytes)
+        return int(self._codes.nbytes + self._starts.nbytes + self._owners.nbytes + self.lengths.nbytes
+                   + self._delete_hashes.nbytes + self._delete_owners.nbytes)

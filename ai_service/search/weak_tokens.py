@@ -77,18 +77,26 @@ def _strings(node: Any) -> Iterator[str]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """(single-token forms, multi-token phrases) from the project dictionary."""
+def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str]]:
+    """(single-token forms, multi-token phrases, organisation head nouns) from the project dictionary.
+
+    Head nouns (``"position": "head"``: університет, ministry, сили) are part of the
+    name they head: a different head is a different body (Астраханський державний
+    університет ≠ Астраханська державна консерваторія), so they are descriptive, not weak.
+    """
     try:
         doc = json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return frozenset(), ()
+        return frozenset(), (), frozenset()
     except (OSError, ValueError) as exc:
         log.warning("legal forms dictionary unreadable, using built-in set: %s", exc)
-        return frozenset(), ()
+        return frozenset(), (), frozenset()
+    heads = [e for e in doc if isinstance(e, dict) and e.get("position") == "head"] if isinstance(doc, list) else []
+    head_keys = frozenset(t for s in _strings(heads) for t in name_key(s).split())
+    forms = [e for e in doc if not (isinstance(e, dict) and e.get("position") == "head")] if isinstance(doc, list) else doc
     tokens: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
-    for s in _strings(doc):
+    for s in _strings(forms):
         if len(s) > 80:  # prose, not a form
             continue
         key = tuple(name_key(s).split())
@@ -99,7 +107,7 @@ def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
         elif len(key) > 1:
             # "société en nom collectif": "en" alone is no legal form, the phrase is.
             phrases.add(key)
-    return frozenset(tokens), tuple(sorted(phrases, key=len, reverse=True))
+    return frozenset(tokens) - head_keys, tuple(sorted(phrases, key=len, reverse=True)), head_keys
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +127,7 @@ def weak_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 @lru_cache(maxsize=1)
 def descriptive_keys() -> frozenset[str]:
-    return _keys(_DESCRIPTIVE)
+    return _keys(_DESCRIPTIVE) | (_dictionary()[2] - weak_keys())
 
 
 @lru_cache(maxsize=1)

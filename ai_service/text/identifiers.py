@@ -109,7 +109,12 @@ _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 _LETTER_DIGITS = {ord(c): str(ord(c) - 55) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}  # A=10 … Z=35
 _RNOKPP, _EDRPOU, _INN = RnokppValidator(), EdrpouValidator(), InnValidator()
 _OGRN, _IBAN, _PASSPORT = OgrnValidator(), IbanValidator(), PassportValidator()
-_ID_TYPES = frozenset({"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "tax_id"})
+_ID_TYPES = frozenset({"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "tax_id", "registration", "other"})
+# Markers whose values follow foreign schemes: letters, hyphens, dots and slashes belong to the value.
+_CODE_TYPES = frozenset({"tax_id", "registration", "other"})
+MIN_CODE_DIGITS = 5
+# A code with a digit near its start: 2107640-1-757913, CSI-000516-2U3, AAAW720613HMNLLN02.
+_CODE = re.compile(r"(?<![\w./-])(?=[A-Z]{0,6}[-/.]?[0-9])[A-Z0-9]+(?:[-/.][A-Z0-9]+)*(?![\w])")
 _NUMERIC = frozenset({"rnokpp", "edrpou", "inn", "ogrn", "tax_id"})
 
 
@@ -260,12 +265,18 @@ def _iban_value(raw: str) -> tuple[str, int] | None:
 
 def find_identifiers(text: str) -> list[IdentifierMatch]:
     """All identifiers in ``text``, in order of appearance."""
-    found: list[IdentifierMatch] = []
-    rev = ""  # text[::-1], made on the first hit: markers and prefixes are matched backwards
+    rev = text[::-1] if _SCAN.search(text) else ""  # markers and prefixes are matched backwards
+    if not rev:
+        return []
+    codes = _marked_codes(text, rev)
+    found: list[IdentifierMatch] = list(codes)
     pos = 0
     while hit := _SCAN.search(text, pos):
-        rev = rev or text[::-1]
         start = hit.start()
+        inside = next((c for c in codes if c.start <= start < c.end), None)
+        if inside is not None:
+            pos = inside.end  # already read whole, with its letters and hyphens
+            continue
         shape = lead = None
         prev = text[start - 1] if start else ""
         if prev in _LATIN or (hit.end() - start == 6 and prev in _CYRILLIC_LEAD):  # IBAN, passport series
@@ -283,6 +294,26 @@ def find_identifiers(text: str) -> list[IdentifierMatch]:
         match = _identify(text, rev, shape, start, end)
         if match is not None:
             found.append(match)
+    if codes:
+        found.sort(key=lambda m: m.start)
+    return found
+
+
+def _marked_codes(text: str, rev: str) -> list[IdentifierMatch]:
+    """Codes after a foreign tax / registration / identity marker, read whole."""
+    pats = _patterns()
+    found: list[IdentifierMatch] = []
+    for code in _CODE.finditer(text):
+        raw = code.group()
+        if raw.isdigit() or sum(c.isdigit() for c in raw) < MIN_CODE_DIGITS:
+            continue  # plain numbers go through the checksum path
+        marked = pats.before.match(rev, len(text) - code.start())
+        if marked is None:
+            continue
+        marker = _marker_key(marked.group("marker")[::-1])
+        mtype = pats.types.get(marker)
+        if mtype in _CODE_TYPES:
+            found.append(IdentifierMatch(mtype, raw, False, code.start(), code.end(), marker))
     return found
 
 
@@ -316,6 +347,11 @@ def _identify(text: str, rev: str, shape: re.Match[str], start: int, end: int) -
             return None  # an amount, a document number or a phone
     elif mtype in _NUMERIC:
         result = _classify_marked(mtype, raw)
+    elif mtype in _CODE_TYPES and (MIN_CODE_DIGITS if mtype == "registration" else 8) <= len(raw) <= 20:
+        # A registration or identity number of another scheme; after a bare "ID" only a
+        # long number (an invoice "ID 12345" is no one's identity).
+        bare = _classify_bare(raw)  # a checksum-valid РНОКПП after "ID" is still an РНОКПП
+        result = bare if bare is not None and bare[1] else (mtype, False)
     else:
         return None  # e.g. "р/р" before a plain account number: not an IBAN
     if result is None:

@@ -65,10 +65,51 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("Оплата ТОВ Рога и Копыта", "ТОВ", "Рога и Копыта"),
     ("Оплата ООО «Ромашка» по счету 15", "ООО", "Ромашка"),
     ("Invoice 5 Acme Trading LLC", "LLC", "Acme Trading"),
+    # dotted and Latin American legal forms are forms, not initials
+    ("Payment to URANTIA SERVICES S.A. inv 9216", "SA", "URANTIA SERVICES S.A."),
+    ("Wire transfer to VISION 20-20, S.A., tax ID 2107640-1-757913", "SA", "VISION 20-20, S.A."),
+    ("Wire transfer to CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V., tax ID CSI-000516-2U3", "S.P.R. de R.L.",
+     "CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V."),
+    ("Payment to I.P.C. INTERNATIONAL LIMITED inv 1403", "Ltd", "I.P.C. INTERNATIONAL LIMITED"),
+    ("Перечисление средств на счет BANK SEPAH, рег. номер 4293", None, "BANK SEPAH"),
+    ("За поставку товару, одержувач Фотон Про ЛЛП, рах. №3353", "LLP", "Фотон Про"),
+    ("Оплата ТОВ ''Радмір Груп'' згідно рах. №3515", "ТОВ", "Радмір Груп"),  # '' typed for a quote
+    ("Передоплата ТОВ \"НПК \"Композит\" згідно договору", "ТОВ", "НПК Композит"),  # unclosed nesting
+    # no legal form: a name headed by an organisation noun, in any case
+    ("Передоплата Астраханська державна консерваторія згідно договору", None, "Астраханська державна консерваторія"),
+    ("Передоплата Правоохоронні сили Ісламської Республіки Іран згідно договору", None,
+     "Правоохоронні сили Ісламської Республіки Іран"),
+    ("Оплата Федеральна державна бюджетна установа науки Фізико-технологічний інститут імені К.А. Валієва "
+     "Російської академії наук згідно рах. №2490", None,
+     "Федеральна державна бюджетна установа науки Фізико-технологічний інститут імені К.А. Валієва "
+     "Російської академії наук"),
+    ("Передоплата ТОВ Інженерний центр з підводної техніки та технології \"Глибина\" згідно договору", "ТОВ",
+     "Інженерний центр з підводної техніки та технології Глибина"),
+    ("Одержувач Ісламік Революшенарі Гард Корпс Рісьорч Енд Селф-Сафішіенсі Джіхад Організейшн, рах. №4249", None,
+     "Ісламік Революшенарі Гард Корпс Рісьорч Енд Селф-Сафішіенсі Джіхад Організейшн"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
     assert [(o.legal_form, o.core) for o in doc.organizations] == [(legal_form, core)]
+
+
+@pytest.mark.parametrize("text,persons", [
+    ("Оплата навчання в університеті студента Петренка Івана", ["Петренко Іван"]),  # a common noun names nothing
+    ("Оплата Університет", []),
+])
+def test_head_nouns_in_running_text_are_not_organisations(process, text, persons):
+    doc = process(text)
+    assert doc.organizations == []
+    assert [p.normalized for p in doc.persons] == persons
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Invoice 4266 LIU, Cuiying consulting fee", ["Liu Cuiying"]),  # a short surname the way lists write it
+    ("Оплата за товар, одержувач Павел Анатолиевич Попов, без ПДВ", ["Павел Анатолиевич Попов"]),  # ru name, uk text
+    ("Крейельман Франк - возврат займа", ["Крейельман Франк"]),  # Франк: a given name, not the franc
+])
+def test_person_shapes_from_lists_and_other_languages(process, text, expected):
+    assert [p.normalized for p in process(text).persons] == expected
 
 
 def test_edrpou_attaches_to_the_organization(process):

@@ -44,6 +44,8 @@ def test_idf_prefers_rare_tokens() -> None:
 
 def test_core_tokens_drop_weak_words() -> None:
     assert core_tokens(name_key("Товариство з обмеженою відповідальністю Укрспецторг")) == ["ukrspectorh"]
+    # multi-word forms go as a whole: the company is found by its name alone
+    assert core_tokens(name_key('Фермерське господарство "Людмила"')) == core_tokens(name_key("Людмила"))
 
 
 def test_list_masks() -> None:
@@ -67,6 +69,18 @@ def test_vocabulary_expands_typos_and_vowel_variants() -> None:
     assert "mohamed" in dict(v.expand("muhamad"))  # same consonant skeleton
     assert v.expand("petrenko")[0] == ("petrenko", 1.0)
     assert v.expand("abc") == ()  # too short to expand, not in vocabulary
+
+
+def test_vocabulary_finds_swapped_letters_and_name_forms() -> None:
+    v = Vocabulary(["burkov", "holinei", "marvan", "oleksi", "oleksioviq", "aleksei"])
+    # a swap of neighbours breaks most trigrams of a short word; the delete neighbourhood finds it
+    assert "burkov" in dict(v.expand("bukrov"))
+    assert "holinei" in dict(v.expand("hloinei"))
+    assert "marvan" in dict(v.expand("mavran"))
+    # UA/RU forms of one given name and of one patronymic are far apart in spelling
+    assert dict(v.expand("aleksei")).get("oleksi") == 0.95
+    assert "oleksioviq" in dict(v.expand("alekseviq"))
+    assert [t for t, _ in v.expand("aleksei")].count("oleksi") == 1
 
 
 def test_vectors_are_normalized_and_deterministic() -> None:

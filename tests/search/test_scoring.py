@@ -96,6 +96,18 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("INNOCNET KAINA", "COOPERATIVA DE AHORRO Y CREDITO CAJA RURAL NACIONAL RL", None, (0.0, 0.6)),
     ("OSAMA BIN LADEN", "BIN LADIN, Osama bin Muhammad bin Awad", "person", (0.8, 0.95)),
     ("Газпром нафта", "Gazprom Neft", "organization", (0.3, 0.7)),
+    # names made of letters and generic words: equal word for word, or not a match
+    ("I.P.C. INTERNATIONAL LIMITED", "I.P.C. INTERNATIONAL LIMITED", "organization", EXACT),
+    ("CAPITAL S.A.L.", "CAPITAL S.A.L.", "organization", EXACT),
+    ("CAPITAL LTD", "CAPITAL S.A.L.", "organization", (0.0, 0.3)),
+    ("Global Trading Ltd", "Global Trading Group", "organization", (0.0, 0.3)),
+    ("імені К", "CK INTERNATIONAL LTD", None, (0.0, 0.4)),  # a single letter names no one
+    # a short word or acronym is spelled exactly or not at all; a different head, a different body
+    ("наук", "AUC", None, (0.0, 0.0)),
+    ("Астраханський державний університет", "Астраханська державна консерваторія", "organization", (0.0, 0.6)),
+    ("Blue Trading Inc", "BLUE DREAM", "organization", (0.0, 0.65)),
+    ("Экострой", "CASTOR", "organization", (0.0, 0.6)),  # a consonant skeleton is no cross-script match
+    ("Шмейло Анна Викторовна", "Шмейло Ганна Вікторівна", "person", (0.9, 0.99)),
 ]
 
 

@@ -106,7 +106,8 @@ def test_key_examples_present(name: str, examples: list[str]) -> None:
 
 def test_id_markers_map_to_known_types() -> None:
     markers = mapping("context/id_markers")
-    assert set(markers.values()) == {"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "tax_id"}
+    assert set(markers.values()) == {"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "tax_id",
+                                     "registration", "other"}
     expected = {"рнокпп": "rnokpp", "іпн": "rnokpp", "єдрпоу": "edrpou", "код єдрпоу": "edrpou", "инн": "inn",
                 "огрн": "ogrn", "огрнип": "ogrn", "iban": "iban", "паспорт": "passport", "passport": "passport",
                 "tax id": "tax_id", "tin": "tax_id", "ідентифікаційний код": "tax_id", "инн/кпп": "inn"}
@@ -288,7 +289,7 @@ def test_legal_forms() -> None:
     for form in forms:
         assert {"abbr", "variants", "language", "kind"} <= set(form) <= {
             "abbr", "variants", "language", "kind", "position", "category"}
-        assert form.get("position", "suffix") == "suffix"
+        assert form.get("position", "suffix") in ("suffix", "head")
         assert form.get("category", "business") == "business"
         assert form["language"] in {"uk", "ru", "en", "intl"} and form["kind"] in {"organization", "person"}
         assert form["variants"] and all(v == v.lower() and v == " ".join(v.split()) for v in form["variants"])
@@ -300,6 +301,10 @@ def test_legal_forms() -> None:
     assert "товариству з обмеженою відповідальністю" in by_abbr["ТОВ", "uk"]["variants"]
     assert "фізичної особи-підприємця" in by_abbr["ФОП", "uk"]["variants"]
     assert "обществом с ограниченной ответственностью" in by_abbr["ООО", "ru"]["variants"]
+    heads = {v for f in forms if f.get("position") == "head" for v in f["variants"]}
+    # Head nouns come with their case forms: the name is found in any case the payment uses.
+    assert {"університет", "університету", "університетом", "консерваторія", "сили", "силами", "министерства",
+            "ministry", "організейшн"} <= heads
     suffixes = {f["abbr"] for f in forms if f.get("position") == "suffix"}
     assert {"Inc", "Ltd", "GmbH", "AG"} <= suffixes and not {"ТОВ", "ООО", "LLC"} & suffixes
     abbrs = {f["abbr"] for f in forms}

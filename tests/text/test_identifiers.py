@@ -119,6 +119,16 @@ FIND_CASES = [
     ("ЄДРПОУ 32855961, IBAN UA213223130000026007233566001, директор Петренко О.В., ІПН 3124509879",
      [("edrpou", "32855961", True, "єдрпоу"), ("iban", "UA213223130000026007233566001", True, "iban"),
       ("rnokpp", "3124509879", True, "іпн")]),
+    # foreign codes copied from lists: read whole, letters and hyphens included
+    ("Wire transfer to VISION 20-20, S.A., tax ID 2107640-1-757913 under contract 376/2-23",
+     [("tax_id", "2107640-1-757913", False, "tax id")]),
+    ("tax ID CSI-000516-2U3 under", [("tax_id", "CSI-000516-2U3", False, "tax id")]),
+    ("Salary ALVAREZ ALVAREZ, ID AAAW720613HMNLLN02", [("other", "AAAW720613HMNLLN02", False, "id")]),
+    ("Beneficiary ISLAMIC REPUBLIC OF IRAN BROADCASTING, reg. no. 12428, invoice 8993",
+     [("registration", "12428", False, "reg.no.")]),
+    ("Salary CHU, Yeyou, ID 210222198202016639", [("other", "210222198202016639", False, "id")]),
+    ("ID 3124509879", [("rnokpp", "3124509879", True, "id")]),  # a valid РНОКПП keeps its type
+    ("Invoice ID 12345", []),  # a short number after a bare "ID" is no one's identity
     # negatives: invoice numbers, amounts, phones, accounts, dates, codes inside words
     ("Оплата згідно рахунку №12345678 від 01.02.2024", []),
     ("рах. № 14360570 від 01.02.2024", []),  # a valid ЄДРПОУ checksum, but an invoice number

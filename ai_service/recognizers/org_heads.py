@@ -1,0 +1,109 @@
+"""Organisations named around a head noun, with no legal form: ``Астраханський державний
+університет``, ``Іранська кіберполіція``, ``Правоохоронні сили Ісламської Республіки Іран``,
+``Інститут фізики напівпровідників ім. А.В. Ржанова``, ``Ministry of Defence``.
+
+The head nouns are the ``"position": "head"`` entries of ``names/legal_forms.json``
+(all case forms). The name is the head with the adjectives written before it and
+the genitive complement after it; it must start with a capital letter, so a common
+noun in running text (``оплата навчання в університеті``) names nothing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ai_service.pipeline.document import ContextSpan, Token
+from ai_service.text.dictionaries import json_data
+
+MAX_BEFORE = 5  # adjectives and names before the head
+MAX_AFTER = 14  # tokens of the complement after it
+# Words that join or introduce parts of a complement (наук і досліджень, центр з підводної
+# техніки, міністерство у справах, Ministry of Defence); stop words elsewhere.
+_LINKS = frozenset({"і", "й", "та", "и", "з", "із", "зі", "у", "в", "с", "со", "по", "при", "для",
+                    "of", "for", "and", "de", "del", "la", "el"})
+_NAMED_AFTER = frozenset({"імені", "имени", "ім", "им"})
+# Parts of speech a complement word may have (nouns and adjectives in the genitive).
+_NOMINAL = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "NUMR", "None"})
+
+
+@lru_cache(maxsize=1)
+def head_forms() -> frozenset[str]:
+    """The ``abbr`` values of head entries (what the context layer puts in span.value)."""
+    return frozenset(f["abbr"] for f in json_data("names/legal_forms.json") if f.get("position") == "head")
+
+
+def head_indexes(spans: list[ContextSpan]) -> frozenset[int]:
+    heads = head_forms()
+    return frozenset(j for s in spans if s.category == "legal_form" and s.value in heads
+                     for j in range(s.first, s.last + 1))
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.kind == "word" and tok.text[:1].isupper()
+
+
+def _adjective(tok: Token) -> bool:
+    return tok.morph is not None and tok.morph.common_pos in ("ADJF", "PRTF")
+
+
+def _glued(tokens: list[Token], j: int) -> bool:
+    return 0 < j < len(tokens) - 1 and tokens[j - 1].end == tokens[j].start and tokens[j].end == tokens[j + 1].start
+
+
+def before_head(tokens: list[Token], h: int, taken: set[int] | frozenset[int]) -> int:
+    """Index where the name headed at ``h`` starts (``h`` itself when nothing precedes)."""
+    picked: list[int] = []
+    j = h - 1
+    while j >= 0 and len(picked) < MAX_BEFORE and j not in taken:
+        tok = tokens[j]
+        if tok.kind != "word" or tok.context is not None:
+            break
+        if not (_capitalised(tok) or _adjective(tok)):
+            break
+        picked.append(j)
+        j -= 1
+    # The name starts at its first capitalised word: "державний" alone starts nothing.
+    while picked and not _capitalised(tokens[picked[-1]]):
+        picked.pop()
+    return picked[-1] if picked else h
+
+
+def complement(tokens: list[Token], j: int, heads: frozenset[int], taken: set[int] | frozenset[int]) -> int:
+    """Index of the last token of the genitive complement starting at ``j`` (``j - 1`` if none)."""
+    last = j - 1
+    n = len(tokens)
+    prev: Token | None = None
+    count = 0
+    while j < n and count < MAX_AFTER and j not in taken:
+        tok = tokens[j]
+        low = tok.text.lower()
+        if tok.kind == "word":
+            if j in heads:
+                ok = True  # "Російської академії наук": another head in the genitive
+            elif low in _LINKS or low in _NAMED_AFTER:
+                nxt = tokens[j + 1] if j + 1 < n else None
+                ok = nxt is not None and nxt.kind == "word" and (nxt.context is None or j + 1 in heads)
+            elif tok.context is not None and tok.context != "address":
+                break
+            elif _capitalised(tok):
+                # A capitalised word continues the name after a capitalised word, an
+                # honorific "імені" or an initial, or as an adjective (Сибірського відділення);
+                # after a lower-case noun it is someone else (… студента Петренка).
+                ok = (_adjective(tok) or prev is None or _capitalised(prev) or prev.text == "."
+                      or prev.text.lower() in _NAMED_AFTER or len(prev.text) == 1)
+            else:
+                ok = tok.morph is None or not tok.morph.known_common or str(tok.morph.common_pos) in _NOMINAL
+            if not ok:
+                break
+            if low not in _LINKS and low not in _NAMED_AFTER:
+                last = j
+        elif tok.text == "." and prev is not None and (len(prev.text) == 1 or prev.text.lower() in _NAMED_AFTER):
+            pass  # ім. А.В. Ржанова
+        elif tok.text == "-" and (_glued(tokens, j) or j + 1 in heads):
+            pass  # Приватна установа – організація додаткової освіти
+        else:
+            break
+        prev = tok
+        count += 1
+        j += 1
+    return last
