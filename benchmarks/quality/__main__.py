@@ -245,6 +245,10 @@ def write_markdown(r: dict, path: Path) -> None:
         per_text = pay.get("screening_ms_per_text")
         lines.append(f"| Payment texts /process pipeline | {pay.get('seconds')} | "
                      f"{round(per_text * 1000, 1) if isinstance(per_text, (int, float)) else ''} |  |")
+        search = pay.get("search_layer_ms") or {}
+        if search:
+            lines.append(f"| Payment texts, search layer only | | {round(search['mean'] * 1000, 1)} | "
+                         f"{round(search['p95'] * 1000, 1)} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -29,8 +29,9 @@ from ai_service.search.base import Candidate
 from ai_service.service import ScreeningService
 from ai_service.text.dictionaries import json_data
 from ai_service.text.translit import key_tokens, name_key, to_cyrillic, to_latin
+from benchmarks.quality.hard_negatives import NEGATIVE_PLAN, NegativeMaker, is_latin, latin_alias
 from benchmarks.quality.templates import (
-    CASES, PHRASES, PersonName, dob_phrase, fill, given_equivalents, id_phrase, inflect, initials, legal_abbr,
+    CASES, PHRASES, PersonName, dob_phrase, given_equivalents, id_phrase, inflect, initials, legal_abbr,
     org_text, person_text, ru_phrase, split_cyrillic_person, split_org, title_name, to_russian, with_typo,
 )
 
@@ -39,10 +40,6 @@ DEFAULT_NEGATIVES = 3_000
 REPORTED = 25
 _SLAVIC = tuple(PHRASES["slavic_endings"])
 _VOWELS = str.maketrans("", "", "aeiou")
-
-
-def _is_latin(text: str) -> bool:
-    return all(c < "\u0250" for c in text if c.isalpha())
 
 
 def _legal_form_keys() -> frozenset[str]:
@@ -155,24 +152,20 @@ class ListNames:
 def _style(e: Entity) -> str | None:
     name = e.primary_name
     if e.entity_type == "organization" and name:
-        return "latin_org" if _is_latin(name) else "cyr_org"
+        return "latin_org" if is_latin(name) else "cyr_org"
     if e.entity_type != "person":
         return None
-    if _is_latin(name):
+    if is_latin(name):
         return "latin_person" if 2 <= len(name.replace(",", " ").split()) <= 6 else None
     return "cyr_person" if split_cyrillic_person(name) else None
 
 
-def _latin_alias(e: Entity) -> str | None:
-    return next((n for n in e.names[1:] if _is_latin(n) and len(n.split()) >= 2), None)
-
-
 def _latin_forms(e: Entity) -> list[str]:
     """[as listed, reordered…]: ``LAST, First`` -> ``First Last``; NSDC/UN orders swapped."""
-    if _is_latin(e.primary_name):
+    if is_latin(e.primary_name):
         name, surname_first = e.primary_name, False
     else:
-        name, surname_first = _latin_alias(e), True
+        name, surname_first = latin_alias(e), True
         if name is None:
             return []
     if "," in name:
@@ -209,7 +202,7 @@ def _org_in(e: Entity, rnd: Random, lang: str) -> str:
     name = e.primary_name
     legal, core = split_org(name)
     abbr = legal_abbr(legal)
-    if _is_latin(name) or abbr is None or lang == "uk" and rnd.random() < 0.4:
+    if is_latin(name) or abbr is None or lang == "uk" and rnd.random() < 0.4:
         return name
     if lang == "uk":
         return f"{abbr[0]} «{core}»"
@@ -229,7 +222,7 @@ def _text(rnd: Random, lang: str, case: str, name: str | None, extra: str = "") 
 
 
 def _nominative(e: Entity, rnd: Random) -> Made:
-    lang = "en" if _is_latin(e.primary_name) else split_cyrillic_person(e.primary_name).lang
+    lang = "en" if is_latin(e.primary_name) else split_cyrillic_person(e.primary_name).lang
     return _text(rnd, lang, "nomn", e.primary_name if lang == "en" else _name_in(e, rnd, lang))
 
 
@@ -246,7 +239,7 @@ def _ru_spelling(e: Entity, rnd: Random) -> Made:
 
 
 def _translit(e: Entity, rnd: Random) -> Made:
-    if not _is_latin(e.primary_name):
+    if not is_latin(e.primary_name):
         return _text(rnd, "en", "nomn", _name_in(e, rnd, "en"))
     # A Cyrillic payment to a Latin-listed Slavic name, written the Russian way in either language.
     return _text(rnd, rnd.choice(("uk", "ru")), "nomn", to_cyrillic(_latin_forms(e)[2], "ru"))
@@ -263,7 +256,7 @@ def _initials(e: Entity, rnd: Random) -> Made:
 
 
 def _typo(e: Entity, rnd: Random) -> Made:
-    lang = "en" if _is_latin(e.primary_name) else rnd.choice(("uk", "ru", "en"))
+    lang = "en" if is_latin(e.primary_name) else rnd.choice(("uk", "ru", "en"))
     name = _name_in(e, rnd, lang)
     p = _person(e, lang)
     words = (name or "").replace(",", " ").split()
@@ -278,7 +271,7 @@ def _evidence(kind: str) -> Callable[[Entity, Random], Made]:
         if e.entity_type == "organization":
             lang = _org_lang(e, rnd)
         else:
-            lang = "en" if _is_latin(e.primary_name) else rnd.choice(("uk", "ru", "en"))
+            lang = "en" if is_latin(e.primary_name) else rnd.choice(("uk", "ru", "en"))
         if kind == "id":
             ident = rnd.choice(e.ids)
             extra = id_phrase(lang, ident.type, ident.value)
@@ -293,7 +286,7 @@ def _evidence(kind: str) -> Callable[[Entity, Random], Made]:
 
 
 def _org_lang(e: Entity, rnd: Random) -> str:
-    if _is_latin(e.primary_name):
+    if is_latin(e.primary_name):
         return rnd.choice(("en",) * 8 + ("uk", "ru"))
     # Only a quoted name with a known legal form is respelled in ru / en.
     return rnd.choice(("uk", "uk", "ru", "en")) if legal_abbr(split_org(e.primary_name)[0]) else "uk"
@@ -321,7 +314,7 @@ POSITIVE_PLAN: tuple[tuple[str, str, int, Callable[[Entity], bool], Callable[[En
     ("inflected", "cyr_person", 5, _ANY, _inflected("uk")),
     ("inflected", "cyr_person", 4, _ANY, _inflected("ru")),
     ("ru_spelling", "cyr_person", 4, _ANY, _ru_spelling),
-    ("translit", "cyr_person", 5, _latin_alias, _translit),
+    ("translit", "cyr_person", 5, latin_alias, _translit),
     ("initials", "cyr_person", 5, _ANY, _initials),
     ("typo", "cyr_person", 6, _ANY, _typo),
     ("with_id", "cyr_person", 6, lambda e: bool(e.ids), _evidence("id")),
@@ -337,123 +330,6 @@ POSITIVE_PLAN: tuple[tuple[str, str, int, Callable[[Entity], bool], Callable[[En
     ("with_id", "latin_org", 1, lambda e: bool(e.ids), _evidence("id")),
     ("org", "cyr_org", 12, _ANY, _org),
     ("org", "latin_org", 10, _ANY, _org),
-)
-
-
-# -- hard negatives: (variant, lang, weight, maker) -------------------------------
-
-Neg = tuple[str, str] | None  # (text, nominative name)
-
-
-def _pool(lang: str, key: str, gender: str) -> list[str]:
-    people = PHRASES["people"][lang]
-    if key == "given":
-        return people[gender]
-    if key == "patronymic":
-        return [pair[gender == "female"] for pair in people["patronymic"]]
-    return [pair[gender == "female"] if isinstance(pair, list) else pair for pair in people["surnames"]]
-
-
-def _phrase_person(rnd: Random, lang: str, parts: list[tuple[str, str]], gender: str) -> str:
-    """Text around a Cyrillic name, in the nominative half the time."""
-    case = "nomn" if rnd.random() < 0.5 else rnd.choice(CASES[1:])
-    person = PersonName(tuple(parts), gender, lang)
-    return person_text(rnd, lang, case, inflect(person, case) or person.text if case != "nomn" else person.text)
-
-
-class NegativeMaker:
-    """One method per negative class; each returns (text, name) or None when the
-    drawn name turns out to belong to a listed entity (the caller draws again)."""
-
-    def __init__(self, names: ListNames) -> None:
-        self.names = names
-        self.cyr = [p for p in map(split_cyrillic_person, (e.primary_name for e in names.pools["cyr_person"]))
-                    if p is not None and p.lang == "uk" and p.gender and p.part("patronymic")]
-        female = tuple(PHRASES["female_surname_endings"])
-        self.latin_surnames = [(s, "female" if s.lower().endswith(female) else None)
-                               for s in (e.primary_name.split(",")[0].strip() for e in names.pools["latin_person"]
-                                         if "," in e.primary_name) if len(s) >= 4]
-        self.latin_surnames += [(a.split()[0], p.gender) for e in names.pools["cyr_person"]
-                                if (a := _latin_alias(e)) and (p := split_cyrillic_person(e.primary_name))
-                                and p.parts[0][1] == "surname"]
-
-    def clean(self, rnd: Random, lang: str) -> Neg:
-        return fill(rnd.choice(PHRASES["clean"][lang]), rnd, lang), ""
-
-    def invented(self, rnd: Random, lang: str) -> Neg:
-        gender = rnd.choice(("male", "female"))
-        surname, given = rnd.choice(_pool(lang, "surname", gender)), rnd.choice(_pool(lang, "given", gender))
-        if lang == "en":
-            middle = f" {rnd.choice('ABCDEFGHJKLMPRSTW')}." if rnd.random() < 0.3 else ""
-            return self._latin(rnd, f"{given}{middle} {surname}", surname, given)
-        parts = [(surname, "surname"), (given, "given")]
-        if rnd.random() < 0.7:
-            parts.append((rnd.choice(_pool(lang, "patronymic", gender)), "patronymic"))
-        else:
-            parts.reverse()
-        return self._checked(rnd, lang, parts, gender, surname, given)
-
-    def same_surname(self, rnd: Random, lang: str) -> Neg:
-        if lang == "en":
-            if not self.latin_surnames:
-                return None
-            surname, gender = rnd.choice(self.latin_surnames)
-            surname = title_name(surname)
-            given = rnd.choice(_pool("en", "given", gender or rnd.choice(("male", "female"))))
-            return self._latin(rnd, f"{given} {surname if rnd.random() < 0.5 else surname.upper()}", surname, given)
-        listed = self._listed(rnd, lang)
-        if listed is None:
-            return None
-        surname, old_given, gender = listed.part("surname"), listed.part("given"), listed.gender
-        given = rnd.choice(_pool(lang, "given", gender))
-        patr = rnd.choice([p for p in _pool(lang, "patronymic", gender) if p != listed.part("patronymic")])
-        if name_key(given) in given_equivalents(name_key(old_given)):
-            return None
-        return self._checked(rnd, lang, [(surname, "surname"), (given, "given"), (patr, "patronymic")],
-                             gender, surname, given)
-
-    def same_given_patronymic(self, rnd: Random, lang: str) -> Neg:
-        listed = self._listed(rnd, lang)
-        if listed is None:
-            return None
-        surname, given = rnd.choice(_pool(lang, "surname", listed.gender)), listed.part("given")
-        parts = [(surname, "surname"), (given, "given"), (listed.part("patronymic"), "patronymic")]
-        return self._checked(rnd, lang, parts, listed.gender, surname, given)
-
-    def org_lookalike(self, rnd: Random, lang: str) -> Neg:
-        words = PHRASES["org_words"][lang]
-        head, tail = rnd.choice(words["head"]), rnd.choice(words["tail"])
-        stem = f"{head} {tail}" if lang == "en" else f"{head}{tail}"
-        core = stem + ("" if lang == "en" else rnd.choice(words["extra"]))
-        if self.names.org_conflict(stem) or core != stem and self.names.org_conflict(core):
-            return None
-        form = rnd.choice(PHRASES["legal_forms"][lang])
-        org = f"{core} {form}" if lang == "en" else f"{form} «{core}»"
-        return org_text(rnd, lang, org), org
-
-    def _listed(self, rnd: Random, lang: str) -> PersonName | None:
-        if not self.cyr:
-            return None
-        p = rnd.choice(self.cyr)
-        return to_russian(p) if lang == "ru" else p
-
-    def _latin(self, rnd: Random, full: str, surname: str, given: str) -> Neg:
-        return None if self.names.person_conflict(full, surname, given) else (person_text(rnd, "en", "nomn", full), full)
-
-    def _checked(self, rnd: Random, lang: str, parts: list[tuple[str, str]], gender: str, surname: str,
-                 given: str) -> Neg:
-        full = " ".join(w for w, _ in parts)
-        if self.names.person_conflict(full, surname, given):
-            return None
-        return _phrase_person(rnd, lang, parts, gender), full
-
-
-NEGATIVE_PLAN: tuple[tuple[str, str, int], ...] = (
-    ("clean", "uk", 8), ("clean", "ru", 7), ("clean", "en", 5),
-    ("invented", "uk", 9), ("invented", "ru", 9), ("invented", "en", 7),
-    ("same_surname", "uk", 9), ("same_surname", "ru", 8), ("same_surname", "en", 8),
-    ("same_given_patronymic", "uk", 8), ("same_given_patronymic", "ru", 7),
-    ("org_lookalike", "uk", 6), ("org_lookalike", "ru", 5), ("org_lookalike", "en", 4),
 )
 
 
@@ -510,6 +386,14 @@ def generate_payment_cases(snapshot: ListsSnapshot, *, positives: int = DEFAULT_
 
 # -- evaluation ---------------------------------------------------------------------
 
+def _ms_summary(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    if not ordered:
+        return {}
+    return {"mean": round(1000 * sum(ordered) / len(ordered), 3), "p50": round(1000 * ordered[len(ordered) // 2], 3),
+            "p95": round(1000 * ordered[int(len(ordered) * 0.95)], 3)}
+
+
 def _rate(hits: int, n: int) -> float:
     return round(hits / n, 4) if n else 0.0
 
@@ -546,8 +430,10 @@ async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None
     high = 0
     misses: list[dict] = []
     false_alerts: list[dict] = []
+    search_seconds: list[float] = []
     for case in cases:
         doc = await service.pipeline.process(case.text)
+        search_seconds.append(getattr(doc, "timings", {}).get("search", 0.0))
         risk = doc.decision.get("risk", "clear")
         alert = risk in ("medium", "high")
         if case.kind == "positive":
@@ -577,5 +463,7 @@ async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None
         "misses": misses, "false_alerts": false_alerts[:REPORTED],
         "generation_seconds": round(generated - started, 3),
         "screening_ms_per_text": round((screened - generated) * 1000 / max(len(cases), 1), 3),
+        # The search layer alone (all names and identifiers of a text), in the order the texts came.
+        "search_layer_ms": _ms_summary(search_seconds),
         "seconds": round(screened - started, 3),
     }
