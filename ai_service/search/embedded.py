@@ -125,12 +125,10 @@ class EmbeddedBackend:
 
         Each query token contributes its best expansion per entity (max, not
         sum: OFAC lists Oleksandr, Aleksandr, Alexander… for one person), and
-        ``coverage`` counts how many query tokens an entity matched.
+        ``coverage`` counts how many query tokens an entity matched. Sparse: the
+        cost follows the postings touched, not the size of the list.
         """
-        n = len(idx.entities)
-        # float32 scratch: half the memset of float64, and under malloc's mmap threshold.
-        total = np.zeros(n, dtype=np.float32)
-        coverage = np.zeros(n, dtype=np.int8)
+        per_token: list[tuple[np.ndarray, np.ndarray]] = []  # (entity positions, best weight)
         query_tokens = _query_tokens(idx, tokens)
         for tok, factor in query_tokens:
             expansions = idx.vocab.expand(tok) if len(tok) >= MIN_TOKEN else ((tok, 1.0),)
@@ -139,35 +137,43 @@ class EmbeddedBackend:
                 continue
             if len(hits) == 1:
                 w, post = hits[0]
-                total[post] += w  # postings hold each entity once
-                coverage[post] += 1
+                per_token.append((post, np.full(post.size, w, dtype=np.float32)))  # postings hold each entity once
                 continue
-            best = np.zeros(n, dtype=np.float32)
-            for w, post in sorted(hits, key=lambda h: h[0]):
-                best[post] = w  # ascending weights: the last write is the max
-            np.add(total, best, out=total)
-            np.add(coverage, best > 0, out=coverage, casting="unsafe")
+            pos = np.concatenate([p for _, p in hits])
+            wts = np.concatenate([np.full(p.size, w, dtype=np.float32) for w, p in hits])
+            order = np.lexsort((-wts, pos))  # by entity, best weight first
+            pos, wts = pos[order], wts[order]
+            first = np.concatenate(([True], pos[1:] != pos[:-1]))
+            per_token.append((pos[first], wts[first]))
+        if not per_token:
+            return []
+        positions = np.concatenate([p for p, _ in per_token])
+        weights = np.concatenate([w for _, w in per_token])
+        cand, inverse = np.unique(positions, return_inverse=True)
+        total = np.bincount(inverse, weights=weights).astype(np.float32)
+        coverage = np.bincount(inverse)
         mask = idx.allowed(lists)
         if mask is not None:
-            total *= mask
+            total *= mask[cand]
         top = total.max()
         if top <= 0:
             return []
-        cand = np.flatnonzero(total >= LEXICAL_KEEP * top)
+        keep = np.flatnonzero(total >= LEXICAL_KEEP * top)
         n_query = sum(1 for _, f in query_tokens if f == 1.0)
-        if n_query >= 2 and cand.size > MIN_LEXICAL:
+        if n_query >= 2 and keep.size > MIN_LEXICAL:
             # An entity sharing one token of a multi-token query (a common given
             # name, a patronymic) cannot score as a match: rescore those only
             # when too few entities share two or more.
-            multi = cand[coverage[cand] >= 2]
+            multi = keep[coverage[keep] >= 2]
             if multi.size >= MIN_LEXICAL:
-                cand = multi
+                keep = multi
             else:
-                single = cand[coverage[cand] < 2]
+                single = keep[coverage[keep] < 2]
                 best_single = single[np.argsort(-total[single], kind="stable")[: MIN_LEXICAL - multi.size]]
-                cand = np.concatenate([multi, best_single])
-        order = np.argsort(-total[cand], kind="stable")[:MAX_LEXICAL]
-        return cand[order].tolist()
+                keep = np.concatenate([multi, best_single])
+        # Ties keep entity order, as the dense version did.
+        order = np.lexsort((cand[keep], -total[keep]))[:MAX_LEXICAL]
+        return cand[keep][order].tolist()
 
     @staticmethod
     def _vector(idx: EmbeddedIndex, key: str, lists: frozenset[str] | None) -> list[int]:
