@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import statistics
 import sys
@@ -28,6 +29,7 @@ from ai_service.search.embedded import EmbeddedBackend  # noqa: E402
 from ai_service.search.index import EmbeddedIndex  # noqa: E402
 from ai_service.search.vectors import embed  # noqa: E402
 from ai_service.text import translit  # noqa: E402
+from benchmarks.quality.common import machine  # noqa: E402
 from tests.search.search_data import (  # noqa: E402
     NSDC_PERSONS,
     is_top1,
@@ -116,6 +118,43 @@ def run_class(backend: EmbeddedBackend, queries: list[NameQuery], targets: list[
     return out
 
 
+def retrieval_split(backend: EmbeddedBackend, queries: list[NameQuery]) -> dict:
+    """Candidate retrieval alone (exact keys + inverted index + vectors, as search_sync
+    runs them, all caches cleared first) against the whole search, and which
+    retrievers found each query's top answer."""
+    from ai_service.search.embedded import MAX_QUERY_TOKENS
+    from ai_service.search.index import core_tokens
+
+    idx = backend.index
+    clear_caches(idx)
+    retrieval: list[float] = []
+    for q in queries:
+        t0 = time.thread_time()
+        key = translit.name_key(q.name)
+        core = core_tokens(key)[:MAX_QUERY_TOKENS]
+        if core:
+            idx.lookup_exact(core)
+            backend._lexical(idx, core, q.lists)
+            backend._vector(idx, key, q.lists)  # the worst case: vectors on every query
+        retrieval.append((time.thread_time() - t0) * 1e6)
+    clear_caches(idx)
+    total: list[float] = []
+    found_by: dict[str, int] = {}
+    for q in queries:
+        t0 = time.thread_time()
+        res = backend.search_sync(q, 10)
+        total.append((time.thread_time() - t0) * 1e6)
+        if res:
+            for how in res[0].explanation.get("retrieved_by", []):
+                found_by[how] = found_by.get(how, 0) + 1
+            only = res[0].explanation.get("retrieved_by", [])
+            if len(only) == 1:
+                found_by[f"only_{only[0]}"] = found_by.get(f"only_{only[0]}", 0) + 1
+    return {"retrieval_cpu_mean_us": round(statistics.fmean(retrieval)),
+            "search_cpu_mean_us": round(statistics.fmean(total)),
+            "top1_retrieved_by": dict(sorted(found_by.items())), "queries": len(queries)}
+
+
 def vector_costs(index: EmbeddedIndex, keys: list[str]) -> dict:
     vecs = embed(keys)
     lsh, brute, recall = [], [], []  # lsh: the IVF timings
@@ -163,13 +202,27 @@ def main() -> None:
     persons = [e for e in entities if e.list == "ua_nsdc_persons"] if not args.nsdc_only else entities
     sample = sample_persons(persons, args.queries)
     rng = random.Random(11)
+    results: dict = {"command": "benchmarks/search_micro.py " + " ".join(sys.argv[1:]), "machine": machine(),
+                     "entities": len(entities), "load_s": round(t_load, 2), "build_s": round(t_build, 2),
+                     "rss_mb": {"start": round(rss0), "after_load": round(rss1), "after_build": round(rss2)},
+                     "classes": {}, "retrieval": {}}
     for label, make in VARIANTS.items():
         queries = [NameQuery(make(e, rng)) for e in sample]
-        print(f"{label:20s}", run_class(backend, queries, [e.entity_id for e in sample]))
+        results["classes"][label] = run_class(backend, queries, [e.entity_id for e in sample])
+        results["retrieval"][label] = retrieval_split(backend, queries)
+        print(f"{label:20s}", results["classes"][label], results["retrieval"][label])
     clean = clean_names(args.queries)
     if clean:
-        print(f"{'clean_names':20s}", run_class(backend, [NameQuery(n) for n in clean], None))
-    print("vectors:", vector_costs(index, [translit.name_key(VARIANTS["cyrillic_typo"](e, rng)) for e in sample[:200]]))
+        queries = [NameQuery(n) for n in clean]
+        results["classes"]["clean_names"] = run_class(backend, queries, None)
+        results["retrieval"]["clean_names"] = retrieval_split(backend, queries)
+        print(f"{'clean_names':20s}", results["classes"]["clean_names"], results["retrieval"]["clean_names"])
+    results["vectors"] = vector_costs(index, [translit.name_key(VARIANTS["cyrillic_typo"](e, rng)) for e in sample[:200]])
+    print("vectors:", results["vectors"])
+    if not args.nsdc_only:
+        out = REPO / "benchmarks" / "results" / "search_micro.json"
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print("wrote", out)
 
 
 if __name__ == "__main__":
