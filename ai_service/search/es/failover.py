@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from ai_service.errors import NotReady
 from ai_service.lists.model import Entity
+from ai_service.logging_setup import safe
 from ai_service.search.base import Candidate, NameQuery, SearchBackend
 from ai_service.search.es.answers import ELASTICSEARCH, FALLBACK, last_answer, record_answer
 from ai_service.search.es.breaker import OPEN, CircuitBreaker
@@ -80,7 +81,7 @@ class FailoverBackend:
             except Exception as exc:
                 self.primary_errors += 1
                 self.breaker.failure(describe_error(exc))
-                log.debug("elasticsearch call failed: %s", describe_error(exc))
+                log.debug("elasticsearch call failed: %s", safe(describe_error(exc)))
                 if fallback is None:
                     raise SearchUnavailable("the search backend is unavailable; retry shortly") from None
             else:

@@ -23,6 +23,7 @@ from elasticsearch import AsyncElasticsearch, BadRequestError, NotFoundError
 from elasticsearch.helpers import async_bulk
 
 from ai_service.lists.snapshot import ListsSnapshot
+from ai_service.logging_setup import safe
 from ai_service.search.es.documents import batch_actions, snapshot_checksum
 from ai_service.search.es.mapping import MANAGED_BY, SCHEMA_VERSION, index_pattern, index_template, template_name
 from ai_service.search.es.progress import Progress
@@ -84,7 +85,7 @@ async def ensure_index(client: AsyncElasticsearch, snapshot: ListsSnapshot, alia
                 await prune(client, alias, keep, wait_seconds)
                 return _state(alias, name, checksum, meta, "switched", started)
             if meta.get("complete") or time.time() - float(meta.get("building_at", 0)) >= wait_seconds:
-                log.warning("deleting %s: incomplete or abandoned by its loader", name)
+                log.warning("deleting %s: incomplete or abandoned by its loader", safe(name))
                 await _delete(client, name)
             else:
                 await asyncio.sleep(POLL_SECONDS)  # another loader is building this version
@@ -108,7 +109,7 @@ async def ensure_index(client: AsyncElasticsearch, snapshot: ListsSnapshot, alia
     await prune(client, alias, keep, wait_seconds)
     state = _state(alias, name, checksum, meta, "built", started)
     log.info("elasticsearch index %s built: %d entities, %d documents in %.1f s",
-             name, state.entities, rows, state.seconds)
+             safe(name), state.entities, rows, state.seconds)
     return state
 
 

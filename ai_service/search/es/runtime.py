@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from ai_service import metrics
 from ai_service.config import Settings
 from ai_service.lists.snapshot import ListsSnapshot
+from ai_service.logging_setup import safe
 from ai_service.search.base import SearchBackend
 from ai_service.search.es.backend import ElasticsearchBackend
 from ai_service.search.es.breaker import OPEN, CircuitBreaker
@@ -91,7 +92,7 @@ class ElasticsearchRuntime:
         self.index = state
         self.index_status = {"status": "ready", **state.to_dict(), "at": time.time()}
         metrics.set_backend_up("elasticsearch", self.breaker.state != OPEN)
-        log.info("elasticsearch serving index %s (%s)", state.index, state.action)
+        log.info("elasticsearch serving index %s (%s)", safe(state.index), safe(state.action))
 
     async def _attach_retrying(self, backend: FailoverBackend, snapshot: ListsSnapshot, min_score: float) -> None:
         delay = FIRST_RETRY_SECONDS
@@ -103,7 +104,7 @@ class ElasticsearchRuntime:
                 raise
             except IndexUnavailable as exc:
                 self.index_status["retry_in_seconds"] = delay
-                log.warning("%s; serving the embedded fallback, retry in %.0f s", exc, delay)
+                log.warning("%s; serving the embedded fallback, retry in %.0f s", safe(exc), delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 
@@ -115,7 +116,7 @@ class ElasticsearchRuntime:
         return self.index_status.get("status") == "ready"
 
     def _breaker_changed(self, old: str, new: str) -> None:
-        log.warning("elasticsearch circuit %s -> %s", old, new)
+        log.warning("elasticsearch circuit %s -> %s", safe(old), safe(new))
         metrics.set_circuit_state(new)
         metrics.set_backend_up("elasticsearch", new != OPEN and self.index is not None)
 
