@@ -98,11 +98,14 @@ class ContextLayer(Layer):
         self.month_prepositions = word_list("context/month_prepositions").words
 
     def _governed_months(self, tokens: list, lowers: list[str], spans: list[ContextSpan]) -> list[ContextSpan]:
-        """``за лютий``, ``for May``: a month form that is also a name, after a preposition."""
+        """``за лютий``, ``for May``, ``June 2022``, ``5 травня``: a month form that is also a
+        name, after a preposition or written as part of a date."""
         marked = {j for s in spans for j in range(s.first, s.last + 1)}
-        return [ContextSpan(i, i, "month") for i in range(1, len(tokens))
-                if lowers[i] in self.ambiguous_months and lowers[i - 1] in self.month_prepositions
-                and (i not in marked)]
+        n = len(tokens)
+        return [ContextSpan(i, i, "month") for i in range(n)
+                if lowers[i] in self.ambiguous_months and i not in marked
+                and ((i > 0 and lowers[i - 1] in self.month_prepositions) or _year_after(tokens, i)
+                     or (i > 0 and tokens[i - 1].kind == "number" and len(tokens[i - 1].text) <= 2))]
 
     async def run(self, doc: Document) -> None:
         tokens = doc.tokens
@@ -163,6 +166,11 @@ class ContextLayer(Layer):
 
 
 MAX_ADDRESS_NAME = 3
+
+
+def _year_after(tokens: list, i: int) -> bool:
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return nxt is not None and nxt.kind == "number" and len(nxt.text) == 4 and nxt.text[:2] in ("19", "20")
 
 
 def _address_names(tokens: list, spans: list[ContextSpan]) -> list[ContextSpan]:

@@ -45,11 +45,14 @@ def _abbreviation_before(tokens: list[Token], i: int) -> int:
 
 
 def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
-    legal = {j for s in spans if s.category == "legal_form" for j in range(s.first, s.last + 1)}
+    # ФОП / ИП are a person's forms: "ФОП ГАРТУНГ М. В." is a person, not a capitalised company.
+    legal = {j for s in spans if s.category == "legal_form" and s.kind != "person" for j in range(s.first, s.last + 1)}
+    personal = {j for s in spans if s.category == "legal_form" and s.kind == "person" for j in range(s.first, s.last + 1)}
     found: list[OrgMatch] = []
     i, n = 0, len(tokens)
     while i < n:
-        if tokens[i].kind != "word" or not _caps_word(tokens[i]) or tokens[i].text.lower() in _CONNECTORS:
+        if (tokens[i].kind != "word" or not _caps_word(tokens[i]) or tokens[i].text.lower() in _CONNECTORS
+                or i in personal):
             i += 1
             continue
         j = i

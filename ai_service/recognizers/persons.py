@@ -52,6 +52,10 @@ def _roles(item: RunItem) -> dict[str, float]:
 
 def _assign(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
     """Best role assignment for one person, or None when none is valid."""
+    if _list_register(items) and not any(it.initial for it in items):
+        caps = [it.token.text.isupper() for it in items]
+        if caps == sorted(caps, reverse=True):  # capitals first, then the given names
+            return float(len(items)), tuple("surname" if c else "given" for c in caps)
     options = [list(_roles(it).items()) for it in items]
     if any(not o for o in options):
         return None
@@ -117,16 +121,28 @@ def _known_given(item: RunItem) -> bool:
     return any(f.role == "given" and f.source in ("morph", "dictionary") for f in _forms(item, "given"))
 
 
+MAX_PARTS = 3
+MAX_LISTED_PARTS = 5  # "PONENTE PARRA, Miguel Antonio Jose": surnames in capitals, then given names
+
+
+def _list_register(items: list[RunItem]) -> bool:
+    """Latin capitalised surname(s) followed by normally written given names (the lists' register)."""
+    texts = [it.token.text for it in items if not it.initial]
+    return (len(texts) > 3 and all(t.isascii() for t in texts) and texts[0].isupper() and len(texts[0]) > 1
+            and not texts[-1].isupper())
+
+
 def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:
     """Cut a run into persons, extending each while a valid assignment exists."""
     people: list[tuple[list[RunItem], tuple[str, ...]]] = []
     current: list[RunItem] = []
     roles: tuple[str, ...] = ()
+    max_parts = MAX_LISTED_PARTS if _list_register(items) else MAX_PARTS
     for item in items:
         trial = _assign(current + [item]) if current else _assign([item])
         # Prefer starting a new person at an initial that follows a complete name
         # only when the initials cannot belong to the current one.
-        if trial is not None and len([r for r in trial[1] if r != "initial"]) <= 3:
+        if trial is not None and len([r for r in trial[1] if r != "initial"]) <= max_parts:
             current.append(item)
             roles = trial[1]
             continue

@@ -127,6 +127,10 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
+            if (tok.text == "'" and run and i + 1 < n and i + 1 not in skip and tokens[i + 1].start == tok.end
+                    and name_capable(tokens[i + 1], caseless)):
+                i += 1  # "Ahmad 'ALI": an apostrophe for the Arabic ʿayn starts the next part
+                continue
             if tok.text == "?" and run:
                 k = i
                 while k < n and tokens[k].text == "?":
@@ -187,8 +191,13 @@ def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) ->
             prev_start, prev = joined[-1]
             last = prev[-1].token
             between = [t for t in tokens if last.end <= t.start < run[0].token.start]
-            if (len(prev) == 1 and not prev[0].initial and [t.text for t in between] == [","]
-                    and _has_role(last, "surname") and not run[0].initial and len(run) <= 3
+            single = len(prev) == 1 and not prev[0].initial
+            # "PONENTE PARRA, Miguel Antonio Jose": several capitalised surnames, the way lists write them
+            listed = (1 < len(prev) <= 3 and all(it.token.text.isupper() and not it.initial for it in prev)
+                      and _list_style(last, run[0].token) and len(run) <= 4)
+            if ((single or listed) and [t.text for t in between] == [","]
+                    and _has_role(last, "surname") and not run[0].initial
+                    and len(run) <= (4 if listed or _list_style(last, run[0].token) else 3)
                     and (_given(run[0].token) and len(run) <= 2 or _list_style(last, run[0].token))):
                 joined[-1] = (prev_start, prev + run)
                 continue

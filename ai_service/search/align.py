@@ -116,11 +116,12 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
     sim = edit_sim(a, b)
     # Same consonants is a transliteration variant only for names written in Latin
     # (Muhammad / Mohammed); Cyrillic spells its vowels (Білецький ≠ Блоцький).
-    if sim < SKELETON_SIM and not both_cyrillic:
+    # Same first letter and length within two (cheap tests first): Mohammed / Muhammad,
+    # not Экострой / CASTOR.
+    if sim < SKELETON_SIM and not both_cyrillic and a[0] == b[0] and len(b) - len(a) <= 2:
         sk = skeleton(a)
         n = len(sk)
-        # Same first letter and length within two: Mohammed / Muhammad, not Экострой / CASTOR.
-        if sk == skeleton(b) and a[0] == b[0] and len(b) - len(a) <= 2 and (n >= 4 or (n == 3 and sim >= 0.6)):
+        if sk == skeleton(b) and (n >= 4 or (n == 3 and sim >= 0.6)):
             return SKELETON_SIM, FUZZY
     return sim, FUZZY
 
@@ -133,13 +134,16 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
     in practice. Used parts are tracked in int bitmasks (cheaper than sets).
     """
     cands: list[tuple[float, float, int, int, str]] = []
+    l_cyr = [_CYRILLIC.search(p.text) is not None for p in lparts]
     for i, (qk, qkind, qw, qtext) in enumerate(qparts):
         q_cyr = _CYRILLIC.search(qtext) is not None
         for j, (lk, lkind, lw, ltext) in enumerate(lparts):
             if qk == lk:
                 cands.append((1.0, qw + lw, i, j, EXACT))
                 continue
-            sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and _CYRILLIC.search(ltext) is not None)
+            sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr[j])
+            if kind == INITIAL_MATCH and _latin_initial_differs(qparts[i], lparts[j]):
+                continue
             if sim >= MIN_PART_SIM:
                 cands.append((sim, qw + lw, i, j, kind))
     cands.sort(reverse=True)
@@ -158,6 +162,14 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
     if free_q and free_l and (free_q & (free_q >> 1) or free_l & (free_l >> 1)):
         pairs.extend(_compounds(qparts, lparts, used_q, used_l))
     return tuple(pairs)
+
+
+def _latin_initial_differs(q: Part, l: Part) -> bool:
+    """"D." is no initial of "Jennifer", though the matching keys (djenifer) start alike;
+    known given names keep their other forms' initials (A. for Oleksandr)."""
+    a, b = q.text[:1], l.text[:1]
+    full = l if q.kind == INITIAL else q
+    return (a.isascii() and b.isascii() and a.lower() != b.lower() and not name_forms.given_group(full.key))
 
 
 def _compounds(qparts: tuple[Part, ...], lparts: tuple[Part, ...], used_q: int, used_l: int) -> list[Pair]:

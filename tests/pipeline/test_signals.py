@@ -107,6 +107,10 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Invoice 4266 LIU, Cuiying consulting fee", ["Liu Cuiying"]),  # a short surname the way lists write it
     ("Оплата за товар, одержувач Павел Анатолиевич Попов, без ПДВ", ["Павел Анатолиевич Попов"]),  # ru name, uk text
     ("Крейельман Франк - возврат займа", ["Крейельман Франк"]),  # Франк: a given name, not the franc
+    ("ФОП ГАРТУНГ М. В., оплата за консультаційні послуги", ["Гартунг М. В."]),  # a person's form, in capitals
+    ("Transfer to Ahmad 'ALI per contract 595/5-23", ["Ahmad Ali"]),  # ʿayn written as an apostrophe
+    ("Salary 2022 PONENTE PARRA, Miguel Antonio", ["Ponente Parra Miguel Antonio"]),  # list style, two surnames
+    ("Salary June 2022 Ivan Petrov", ["Ivan Petrov"]),  # a month before a year is the month
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected

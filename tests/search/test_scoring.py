@@ -10,7 +10,7 @@ import pytest
 
 from ai_service.lists.model import Entity, Identifier
 from ai_service.search.base import NameQuery
-from ai_service.search.scoring import compare_names, match_names, score_candidate
+from ai_service.search.scoring import compare_names, evaluate, match_names, score_candidate
 from tests.search.search_data import SHARED_LISTS
 from benchmarks.quality.lists_eval import spearman
 
@@ -108,6 +108,11 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("Blue Trading Inc", "BLUE DREAM", "organization", (0.0, 0.65)),
     ("Экострой", "CASTOR", "organization", (0.0, 0.6)),  # a consonant skeleton is no cross-script match
     ("Шмейло Анна Викторовна", "Шмейло Ганна Вікторівна", "person", (0.9, 0.99)),
+    # an initial is the first letter as written, not of the matching key (Jennifer -> djenifer)
+    ("Jennifer Miller", "Mile D Lavilla", "person", (0.0, 0.5)),
+    ("D. Smith", "Jennifer Smith", "person", (0.0, 0.5)),
+    ("J. Miller", "Jennifer Miller", "person", (0.9, 0.99)),
+    ("A. Petrov", "Oleksandr Petrov", "person", (0.9, 0.99)),  # Александр writes A.
 ]
 
 
@@ -239,6 +244,13 @@ def test_best_alias_and_variants_are_used() -> None:
     assert "name_fuzzy" in cand.matched_by  # patronymic missing: not an exact key
     exact = score_candidate(NameQuery("Roman Valeriiovych Kovrykov"), e)
     assert exact is not None and exact.matched_by == ["name_exact"]
+
+
+def test_one_word_alias_of_a_person_finds_but_does_not_decide() -> None:
+    person = Entity(list="l", entity_id="1", entity_type="person",
+                    names=["JABER ABDALLAH JABER AHMAD AL-JALAHMAH", "Abdallah"])
+    ev = evaluate(NameQuery("Abdallah", "person"), person)
+    assert ev is not None and ev.alias_weak and ev.score < 0.85
 
 
 def test_unrelated_entity_gives_none() -> None:
