@@ -244,13 +244,14 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     weak_names = entity.weak_names
     seen: set[str] = set()
     out: list[tuple[str, bool, str]] = []
-    keys = [name_key(a) for a in entity.names]
-    # A person listed under full names and also as one word ("Abdallah", "Al-Tikriti"): the
+    # A person listed under a full name and also as one word ("Abdallah", "Al-Tikriti"): the
     # one word helps find them but cannot decide — a lone given name is half the world's.
-    one_word_weak = entity.entity_type == "person" and any(len(k.split()) > 1 for k in keys)
+    # A person whose listed name is one word (MATIULLAH) keeps it as a name.
+    one_word_weak = (entity.entity_type == "person" and bool(entity.names)
+                     and len(name_key(entity.names[0]).split()) > 1)
     for alias, weak in [*((a, a in weak_names) for a in entity.names), *((a, True) for a in weak_names)]:
         key = name_key(alias)
-        if one_word_weak and len(key.split()) == 1:
+        if one_word_weak and len(key.split()) == 1 and alias != entity.names[0]:
             weak = True
         # Order-insensitive: "PUTIN, Vladimir" and "Vladimir Putin" score alike.
         sorted_key = " ".join(sorted(key.split()))
