@@ -17,6 +17,7 @@ MIN_WORDS = 5  # capitalised words (connectors not counted) that make a run an o
 MIN_WORDS_WITH_MARKER = 2  # … or this many when a legal form / organisation word is inside
 _CONNECTORS = frozenset({"y", "de", "del", "la", "las", "los", "el", "of", "and", "the", "for", "e", "di",
                          "du", "des", "et", "da", "do", "dos", "en", "s", "c", "&"})
+_ORG_JOINERS = frozenset({"of", "and", "for", "the", "&"})
 _INNER_PUNCT = frozenset({"&", "-", "(", ")", ".", "'", ","})
 _MARKERS = frozenset({"organization", "organisation", "company", "corporation", "bank", "group", "holding",
                       "foundation", "institute", "center", "centre", "trust", "fund", "enterprise", "enterprises",
@@ -76,7 +77,11 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         words = [t for t in tokens[i : end + 1] if t.kind == "word"]
         content = [t for t in words if t.text.lower() not in _CONNECTORS]
         marker = any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
-        if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER):
+        # English function words join organisation names, never a person's (ISLAMIC REPUBLIC OF IRAN
+        # BROADCASTING); Spanish "de", "y" do both (DE LA CRUZ), so they prove nothing.
+        joined = any(t.text.lower() in _ORG_JOINERS for t in words)
+        if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER) or (
+                joined and len(content) >= MIN_WORDS_WITH_MARKER):
             cs, ce = tokens[start].start, tokens[end].end
             form = next((s.value for s in spans if s.category == "legal_form" and i <= s.first <= end), None)
             found.append(OrgMatch(start, end, form, text[cs:ce].rstrip(",").strip(), cs, ce))

@@ -72,6 +72,7 @@ def test_adjacent_birth_date_is_read_as_dob(process):
      "CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V."),
     ("Payment to I.P.C. INTERNATIONAL LIMITED inv 1403", "Ltd", "I.P.C. INTERNATIONAL LIMITED"),
     ("Перечисление средств на счет BANK SEPAH, рег. номер 4293", None, "BANK SEPAH"),
+    ("Beneficiary ISLAMIC REPUBLIC OF IRAN BROADCASTING, reg. no. 1792", None, "ISLAMIC REPUBLIC OF IRAN BROADCASTING"),
     ("За поставку товару, одержувач Фотон Про ЛЛП, рах. №3353", "LLP", "Фотон Про"),
     ("Оплата ТОВ ''Радмір Груп'' згідно рах. №3515", "ТОВ", "Радмір Груп"),  # '' typed for a quote
     ("Передоплата ТОВ \"НПК \"Композит\" згідно договору", "ТОВ", "НПК Композит"),  # unclosed nesting
