@@ -122,14 +122,15 @@ def _known_given(item: RunItem) -> bool:
 
 
 MAX_PARTS = 3
-MAX_LISTED_PARTS = 5  # "PONENTE PARRA, Miguel Antonio Jose": surnames in capitals, then given names
+MAX_LISTED_PARTS = 5  # "PONENTE PARRA, Miguel Antonio Jose", "QUSAY SADDAM HUSSEIN AL-TIKRITI"
 
 
 def _list_register(items: list[RunItem]) -> bool:
     """Latin capitalised surname(s) followed by normally written given names (the lists' register)."""
     texts = [it.token.text for it in items if not it.initial]
+    # … or all in capitals (QUSAY SADDAM HUSSEIN AL-TIKRITI): four or five parts are one person there too.
     return (len(texts) > 3 and all(t.isascii() for t in texts) and texts[0].isupper() and len(texts[0]) > 1
-            and not texts[-1].isupper())
+            and (not texts[-1].isupper() or all(t.isupper() for t in texts)))
 
 
 def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:

@@ -248,10 +248,10 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     # one word helps find them but cannot decide — a lone given name is half the world's.
     # A person whose listed name is one word (MATIULLAH) keeps it as a name.
     one_word_weak = (entity.entity_type == "person" and bool(entity.names)
-                     and len(name_key(entity.names[0]).split()) > 1)
+                     and parse_name(entity.names[0], False).significant > 1)
     for alias, weak in [*((a, a in weak_names) for a in entity.names), *((a, True) for a in weak_names)]:
         key = name_key(alias)
-        if one_word_weak and len(key.split()) == 1 and alias != entity.names[0]:
+        if one_word_weak and alias != entity.names[0] and parse_name(alias, False).significant <= 1:
             weak = True
         # Order-insensitive: "PUTIN, Vladimir" and "Vladimir Putin" score alike.
         sorted_key = " ".join(sorted(key.split()))

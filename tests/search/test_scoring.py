@@ -251,6 +251,10 @@ def test_one_word_alias_of_a_person_finds_but_does_not_decide() -> None:
                     names=["JABER ABDALLAH JABER AHMAD AL-JALAHMAH", "Abdallah"])
     ev = evaluate(NameQuery("Abdallah", "person"), person)
     assert ev is not None and ev.alias_weak and ev.score < 0.85
+    person = Entity(list="l", entity_id="2", entity_type="person",
+                    names=["Sa'd Sabawi Ibrahim Hasan Al-Tikriti", "Al-Tikriti"])  # a particle is no second word
+    ev = evaluate(NameQuery("Al-Tikriti", "person"), person)
+    assert ev is not None and ev.alias_weak and ev.score < 0.85
 
 
 def test_unrelated_entity_gives_none() -> None:
