@@ -37,6 +37,7 @@ def _routes(openapi: dict) -> list[Route]:
         Route("/health/ready", health.ready, methods=["GET"]),
         Route("/health/startup", health.startup, methods=["GET"]),
         Route("/health/detailed", health.detailed, methods=["GET"]),
+        Route("/health/test/{component}", health.self_test, methods=["POST"]),
         Route("/metrics", ops.metrics_endpoint, methods=["GET"]),
         Route("/stats", ops.stats, methods=["GET"]),
         Route("/lists", ops.lists, methods=["GET"]),

@@ -53,7 +53,10 @@ class Settings:
     connection_pool_size: int = 20
     prometheus_enabled: bool = True
     rate_limit_per_minute: int | None = None
-    audit_log_path: str | None = None
+    audit_log_path: str | None = None  # AUDIT_LOG_PATH; None → no audit log (ai_service/audit)
+    audit_hash_key: str | None = None  # AUDIT_HASH_KEY; set → text hashes are HMAC-SHA256 with it
+    feature_vector_retrieval: bool = True  # FEATURE_VECTOR_RETRIEVAL: the vector retriever of search
+    feature_trace: bool = True  # FEATURE_TRACE: options.explain may add the per-token trace
     cleared_pairs_path: str | None = None
     long_text_threshold: int = 1000
     risk_high: float = 0.85
@@ -152,6 +155,17 @@ def _opt(env: Mapping[str, str], name: str) -> str | None:
     return value if value and value.strip() else None
 
 
+# A short key can be guessed and then every text hash brute-forced again.
+MIN_HASH_KEY_LENGTH = 16
+
+
+def _secret(env: Mapping[str, str], name: str, min_length: int) -> str | None:
+    value = _opt(env, name)
+    if value is not None and len(value) < min_length:
+        raise ConfigError(f"{name}: must be at least {min_length} characters (the value is not shown)")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     rate = _int(env, "RATE_LIMIT_PER_MINUTE", 0)
@@ -187,6 +201,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         prometheus_enabled=_bool(env, "PROMETHEUS_ENABLED", True),
         rate_limit_per_minute=rate or None,
         audit_log_path=_opt(env, "AUDIT_LOG_PATH"),
+        audit_hash_key=_secret(env, "AUDIT_HASH_KEY", MIN_HASH_KEY_LENGTH),
+        feature_vector_retrieval=_bool(env, "FEATURE_VECTOR_RETRIEVAL", True),
+        feature_trace=_bool(env, "FEATURE_TRACE", True),
         cleared_pairs_path=_opt(env, "CLEARED_PAIRS_PATH"),
         long_text_threshold=_int(env, "LONG_TEXT_THRESHOLD", 1000, 100),
         risk_high=_float(env, "RISK_HIGH", 0.85),
@@ -197,7 +214,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("RISK_LOW <= RISK_MEDIUM <= RISK_HIGH must hold")
     if settings.search_backend == "elasticsearch":
         check_elasticsearch(settings)
+    if settings.audit_log_path is not None:
+        check_audit_path(settings.audit_log_path)
     return settings
+
+
+def check_audit_path(path: str) -> None:
+    """Fail at start-up, not on the first screening, when the audit log cannot be written."""
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"AUDIT_LOG_PATH={path!r}: is a directory; expected a file path")
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:  # created on start; check the first existing one
+        parent = parent.parent
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ConfigError(f"AUDIT_LOG_PATH={path!r}: not writable by this user")
 
 
 # Elasticsearch index names: lowercase, none of these characters, no leading -_+ (ES rules).

@@ -8,8 +8,11 @@ logging.yaml to see DEBUG payloads locally. What is masked, per record:
 * message arguments (``log.info("screening %s", text)``) except numbers and values wrapped
   in ``safe()`` (list names, paths, error reasons that carry no payment data);
 * the extra fields ``text``, ``query``, ``name``, ``names`` (and the same keys of a dict message);
-* any run of 8 or more digits left in the final message or in an exception's traceback
-  (tax ids, accounts, IBAN tails).
+* any run of 8 or more digits left in the final message;
+* in an exception's traceback, every exception message (``KeyError: 'петренку'`` becomes
+  ``KeyError: <masked …>``, chained and grouped exceptions included): an exception raised
+  deep in the pipeline may quote the text it choked on. Types, files, lines and source
+  lines stay readable, which is what finding the bug needs.
 
 A masked value reads ``<masked sha256:1a2b3c4d len=57>``: equal inputs give equal markers,
 so lines can be correlated without showing the data. Text baked into the format string itself
@@ -19,6 +22,7 @@ so lines can be correlated without showing the data. Text baked into the format 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import logging.config
 import os
@@ -44,9 +48,13 @@ _PLAIN_TYPES = (int, float, type(None))
 _TRACEBACKS = logging.Formatter()
 
 
-def mask_value(value: str) -> str:
-    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"<masked sha256:{digest} len={len(value)}>"
+def mask_value(value: str, key: bytes | None = None) -> str:
+    """The marker for ``value``; with ``key`` (the audit log's AUDIT_HASH_KEY) a keyed HMAC,
+    so a reader without the key cannot confirm a guessed name or date from the marker."""
+    data = value.encode("utf-8", "surrogatepass")
+    if key is None:
+        return f"<masked sha256:{hashlib.sha256(data).hexdigest()[:8]} len={len(value)}>"
+    return f"<masked hmac:{hmac.new(key, data, hashlib.sha256).hexdigest()[:8]} len={len(value)}>"
 
 
 class SafeStr(str):
@@ -67,6 +75,32 @@ def _mask_any(value: Any) -> Any:
 
 def _mask_digits(message: str) -> str:
     return _DIGITS.sub(lambda m: m.group() if m.group()[0] == "<" else mask_value(m.group()), message)
+
+
+# Traceback layout: frame, source and caret lines are indented; exception groups prefix
+# their lines with "| " or "+"; everything else is a header, a chain separator, or an
+# exception's own text ("Type: message", a message's further lines, notes).
+_TB_PREFIX = re.compile(r"^(?:\s*[|+] )*")
+_TB_STRUCTURE = frozenset({
+    "", "Traceback (most recent call last):", "Exception Group Traceback (most recent call last):",
+    "The above exception was the direct cause of the following exception:",
+    "During handling of the above exception, another exception occurred:"})
+_TB_TYPE_ONLY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Group)$")
+_TB_TYPE_MESSAGE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*): (.*)$")
+
+
+def mask_traceback(text: str) -> str:
+    """A formatted traceback with every exception message masked (and digit runs, as anywhere)."""
+    out = []
+    for line in text.split("\n"):
+        prefix = _TB_PREFIX.match(line).group()  # type: ignore[union-attr]  # always matches
+        body = line[len(prefix):]
+        if body.startswith((" ", "+-", "...")) or body.rstrip() in _TB_STRUCTURE or _TB_TYPE_ONLY.match(body):
+            out.append(line)
+            continue
+        typed = _TB_TYPE_MESSAGE.match(body)
+        out.append(prefix + (f"{typed.group(1)}: {mask_value(typed.group(2))}" if typed else mask_value(body)))
+    return _mask_digits("\n".join(out))
 
 
 class RequestIdFilter(logging.Filter):
@@ -112,7 +146,7 @@ class MaskingFilter(logging.Filter):
         if record.exc_info:
             # Exception messages may quote the input: pre-render the traceback with ids masked
             # (formatters fall back to exc_text once exc_info is gone).
-            record.exc_text = _mask_digits(_TRACEBACKS.formatException(record.exc_info))
+            record.exc_text = mask_traceback(_TRACEBACKS.formatException(record.exc_info))
             record.exc_info = None
         return True
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ai_service import metrics
+from ai_service.audit import AuditLog
 from ai_service.cleared import ClearedStore
 from ai_service.config import Settings
 from ai_service.lists.config import sources_from_setting
@@ -85,9 +86,12 @@ class ScreeningService:
         self._startup_task: asyncio.Task | None = None
         self._refresh_task: asyncio.Task | None = None
         self.es: ElasticsearchRuntime | None = None
+        self.audit = AuditLog(settings.audit_log_path, settings.audit_hash_key) if settings.audit_log_path else None
 
     # -- lifecycle ---------------------------------------------------------
     async def start(self) -> None:
+        if self.audit is not None:
+            self.audit.start()  # here, not in __init__: its thread must be started in the worker
         limits = httpx.Limits(
             max_connections=self.settings.connection_pool_size,
             max_keepalive_connections=self.settings.connection_pool_size,
@@ -145,11 +149,18 @@ class ScreeningService:
             await self.http.aclose()
         if self.es is not None:
             await self.es.close()
+        if self.audit is not None:
+            await asyncio.to_thread(self.audit.close)  # writes what is queued, fsyncs
 
     # -- state -------------------------------------------------------------
     def current_backend(self) -> SearchBackend | None:
         gen = self.generation
         return gen.backend if gen is not None else None
+
+    def list_versions(self, gen: Generation | None = None) -> dict[str, str]:
+        """List name → version of ``gen`` (default: the current generation); for audit records."""
+        gen = gen or self.generation
+        return {name: lst.version for name, lst in gen.snapshot.lists.items()} if gen is not None else {}
 
     @property
     def ready(self) -> bool:
@@ -277,7 +288,8 @@ class ScreeningService:
     async def _backend_for(self, snapshot: ListsSnapshot) -> SearchBackend:
         embedded: EmbeddedBackend | None = None
         if self.es is None or self.settings.search_fallback == "embedded":
-            embedded = EmbeddedBackend(await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities())))
+            index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
+            embedded = EmbeddedBackend(index, vector_retrieval=self.settings.feature_vector_retrieval)
         if self.es is None:
             assert embedded is not None
             return embedded

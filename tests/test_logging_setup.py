@@ -140,12 +140,40 @@ def test_records_are_masked_once_and_bad_arguments_never_leak() -> None:
     except ValueError:
         failed = logging.LogRecord("t", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
     masking.filter(failed)
-    assert failed.exc_text and "ValueError: invalid РНОКПП <masked sha256:" in failed.exc_text
-    assert "3124509879" not in failed.exc_text
+    assert failed.exc_text and f"ValueError: {mask_value('invalid РНОКПП 3124509879')}" in failed.exc_text
+    assert "3124509879" not in failed.exc_text and 'raise ValueError("invalid' in failed.exc_text  # source kept
 
     as_dict = logging.LogRecord("t", logging.INFO, __file__, 1, {"text": "Петренко", "n": "acc 12345678"}, None, None)
     masking.filter(as_dict)
     assert as_dict.msg == {"text": mask_value("Петренко"), "n": f"acc {mask_value('12345678')}"}
+
+
+def test_exception_messages_are_masked_in_chained_and_grouped_tracebacks() -> None:
+    # The secrets reach the exceptions as values: source lines (shown in tracebacks) are code.
+    token, name, payer = "петренку", "Петренку Олександру", "Кабанченко"
+
+    def fail(word: str, full: str) -> None:
+        try:
+            {}[word]
+        except KeyError as exc:
+            raise RuntimeError(f"cannot normalize {full}\nsecond line: {full}") from exc
+
+    try:
+        try:
+            fail(token, name)
+        except RuntimeError as exc:
+            raise ExceptionGroup(f"batch failed for {payer}", [exc, StopIteration()]) from None
+    except ExceptionGroup:
+        record = logging.LogRecord("t", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
+    MaskingFilter().filter(record)
+    text = record.exc_text or ""
+    for secret in ("петренку", "Петренку", "Олександру", "Кабанченко"):
+        assert secret not in text
+    assert f"KeyError: {mask_value(repr(token))}" in text
+    assert "RuntimeError: <masked sha256:" in text and "ExceptionGroup: <masked sha256:" in text
+    assert "The above exception was the direct cause of the following exception:" in text
+    assert "StopIteration" in text and "Traceback (most recent call last):" in text
+    assert ", in fail" in text and "{}[word]" in text  # frames and source lines stay readable
 
 
 def test_server_lines_keep_arguments_and_access_lines_are_json(capsys: pytest.CaptureFixture[str]) -> None:

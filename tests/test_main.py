@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ai_service.audit import read_records
 from tests.helpers import REPO
 
 
@@ -79,6 +80,29 @@ def test_service_starts_with_no_configuration(tmp_path, workers):
     lines = [json.loads(ln) for ln in log.read_text().splitlines() if ln.startswith("{")]
     assert any("demo list" in ln["message"] for ln in lines)
     assert not any("Вигаданк" in ln.get("message", "") for ln in lines)  # payment text never logged
+
+
+def test_self_tests_and_one_audit_file_under_two_gunicorn_workers(tmp_path):
+    audit = tmp_path / "audit" / "audit.jsonl"
+    proc, base, log = _start(tmp_path, SERVICE_WORKERS="2", ADMIN_TOKEN="t", AUDIT_LOG_PATH=str(audit))
+    n = 40
+    try:
+        _wait_ready(base, proc, log)
+        with httpx.Client(base_url=base, timeout=10, headers={"Authorization": "Bearer t"}) as client:
+            for component in ("search", "lists", "morphology", "metrics"):
+                body = client.post(f"/health/test/{component}").json()
+                assert body["status"] == "pass", body
+                if component == "metrics":
+                    assert body["details"]["mode"] == "multiprocess"
+            for i in range(n):
+                text = f"Переказ коштів Вигаданку Олександру Васильовичу, рахунок {i}"
+                assert client.post("/process", json={"text": text}).status_code == 200
+    finally:
+        _stop(proc)  # SIGTERM: each worker drains its queue, fsyncs and closes
+    records, skipped = read_records(audit)
+    assert skipped == 0 and len(records) == n
+    assert len({r["request_id"] for r in records}) == n
+    assert all(r["matches"][0]["entity_id"] == "demo-ua-person-01" for r in records)
 
 
 def test_bad_configuration_stops_with_the_variable_named(tmp_path):

@@ -1,7 +1,8 @@
-"""Health endpoints: process, liveness, readiness, startup, and per-component detail."""
+"""Health endpoints: process, liveness, readiness, startup, per-component detail, self-tests."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
 
@@ -9,8 +10,14 @@ from starlette.requests import Request
 
 from ai_service import SERVICE_NAME, __version__
 from ai_service.api.responses import JSONResponse
+from ai_service.errors import InvalidInput, NotFound
+from ai_service.lists.model import Entity
+from ai_service.logging_setup import safe
 from ai_service.search.es.failover import FailoverBackend
+from ai_service.selftest import COMPONENTS, run_self_test
 from ai_service.service import ScreeningService
+
+log = logging.getLogger("ai_service.health")
 
 
 def _service(request: Request) -> ScreeningService:
@@ -94,6 +101,8 @@ async def detailed(request: Request) -> JSONResponse:
         "version": __version__,
         "timestamp": _now(),
         "problems": problems,
+        "features": {"vector_retrieval": service.settings.feature_vector_retrieval,
+                     "trace": service.settings.feature_trace},
         "components": {
             "lists": {"status": lists_status, "lists": lists, "last_reload": service.last_reload,
                       "last_refresh": service.last_refresh,
@@ -104,6 +113,36 @@ async def detailed(request: Request) -> JSONResponse:
             "caches": caches,
             "http_pool": {"status": "up" if pool is not None and not pool.is_closed else "down",
                           "max_connections": service.settings.connection_pool_size},
+            "audit_log": service.audit.status() if service.audit is not None else {"enabled": False},
         },
     }
     return JSONResponse(body, status_code=200)
+
+
+def _requested_entity(request: Request, service: ScreeningService) -> Entity | None:
+    """``?list=…&entity_id=…`` names the entry the search self-tests screen (default: picked)."""
+    list_name, entity_id = request.query_params.get("list"), request.query_params.get("entity_id")
+    if list_name is None and entity_id is None:
+        return None
+    if not list_name or not entity_id:
+        raise InvalidInput("entity_id" if list_name else "list", "list and entity_id go together")
+    gen = service.generation
+    loaded = gen.snapshot.lists.get(list_name) if gen is not None else None
+    entity = loaded.get(entity_id) if loaded is not None else None
+    if entity is None:
+        raise InvalidInput("entity_id", f"no entity {entity_id[:100]!r} in a loaded list {list_name[:100]!r}")
+    return entity
+
+
+async def self_test(request: Request) -> JSONResponse:
+    """POST /health/test/{component} (admin): 200 pass or skipped, 503 fail, 404 unknown component."""
+    service = _service(request)
+    component = request.path_params["component"]
+    if component not in COMPONENTS:
+        raise NotFound(f"unknown component {component[:100]!r}", details={"components": list(COMPONENTS)})
+    result = await run_self_test(service, component, _requested_entity(request, service))
+    # The reason is a masked argument in the log (an exception text may quote anything); the
+    # response carries it in full for the admin who asked.
+    log.info("self-test %s: %s in %.3f s %s", safe(component), safe(result["status"]), result["seconds"],
+             result.get("reason") or safe(""))
+    return JSONResponse(result, status_code=503 if result["status"] == "fail" else 200)

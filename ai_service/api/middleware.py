@@ -38,6 +38,9 @@ class ServiceMiddleware:
         self.stats = stats
         self.bucket = TokenBucket(rate_limit) if rate_limit else None
         self.routes = routes
+        # Routes with a path parameter: (prefix, template), so /health/test/search is labelled
+        # /health/test/{component} in metrics and stats, never by the raw path.
+        self.templates = tuple((r.split("{", 1)[0], r) for r in sorted(routes) if "{" in r)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,7 +53,7 @@ class ServiceMiddleware:
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         path = scope["path"]
-        endpoint = path if path in self.routes else "other"
+        endpoint = path if path in self.routes else self._template(path)
         status_holder = [500]
         rid_header = (b"x-request-id", request_id.encode())
 
@@ -84,6 +87,13 @@ class ServiceMiddleware:
             log.info("request", extra={"endpoint": endpoint, "method": scope["method"], "status": status,
                                        "duration_ms": round(seconds * 1000, 3)})
             request_id_var.reset(token)
+
+    def _template(self, path: str) -> str:
+        for prefix, template in self.templates:
+            rest = path[len(prefix):]
+            if path.startswith(prefix) and rest and "/" not in rest:
+                return template
+        return "other"
 
     @staticmethod
     async def _send_error(send: Send, exc: ServiceError, request_id: str) -> None:

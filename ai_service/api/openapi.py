@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ai_service import __version__
+from ai_service.selftest import COMPONENTS as SELF_TEST_COMPONENTS
 
 _LISTS = {"anyOf": [{"type": "null"}, {"type": "array", "items": {"type": "string", "minLength": 1},
                                         "maxItems": 50}]}
@@ -43,6 +44,10 @@ _PROCESS_RESPONSE = {"type": "object", "required": [
     "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
     "trace": {"type": "array"}}}
 
+
+_SELF_TEST = {"type": "object", "required": ["component", "status", "seconds", "details"], "properties": {
+    "component": {"type": "string"}, "status": {"type": "string", "enum": ["pass", "fail", "skipped"]},
+    "seconds": {"type": "number", "minimum": 0}, "details": {"type": "object"}, "reason": {"type": "string"}}}
 
 _CLEARED_PAIR = {"type": "object", "required": ["query", "list", "entity_id"], "properties": {
     "query": {"type": "string", "minLength": 1, "maxLength": 500},
@@ -113,6 +118,18 @@ def build_openapi(max_input_length: int, max_batch_size: int) -> dict:
             "/health/ready": _get("Readiness (lists loaded and searchable)", None, 503),
             "/health/startup": _get("Start-up probe", None, 503),
             "/health/detailed": _get("Components and figures"),
+            "/health/test/{component}": {"post": {
+                "summary": "Run one component's self-test (admin token); 503 when it fails",
+                "security": [{"apiKey": []}, {"bearer": []}],
+                "parameters": [
+                    {"name": "component", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": list(SELF_TEST_COMPONENTS)}},
+                    {"name": "list", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "with entity_id: the list entry search/elasticsearch screen"},
+                    {"name": "entity_id", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {**_responses(_SELF_TEST, 401, 403, 404, 422, 429),
+                              "503": {"description": "The self-test failed",
+                                      "content": {"application/json": {"schema": _SELF_TEST}}}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {
                 "description": "Prometheus text exposition", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
             "/stats": _get("Processing statistics", None, 401, 429),

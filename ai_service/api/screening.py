@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -38,9 +39,23 @@ def _require_ready(service: ScreeningService, options: Options, field: str = "op
                                          f"{', '.join(sorted(gen.snapshot.lists))}")
 
 
-async def _process(service: ScreeningService, text: str, language: str, options: Options) -> Document:
+def _options(data: dict, service: ScreeningService) -> Options:
+    options = rq.options_field(data)
+    if options.explain and not service.settings.feature_trace:
+        # FEATURE_TRACE=false: explain is accepted (clients need not change) but no trace is built.
+        options = replace(options, explain=False)
+    return options
+
+
+async def _process(service: ScreeningService, text: str, language: str, options: Options,
+                   audit: dict[str, Any] | None = None) -> Document:
+    """Screen one text; ``audit`` (request_id, endpoint[, batch]) writes its audit record."""
+    gen = service.generation
     doc = await service.pipeline.process(text, language, options)
     service.observe_document(doc)
+    if audit is not None and service.audit is not None:
+        service.audit.screening(doc, list_versions=service.list_versions(gen),
+                                lists_swapped=service.generation is not gen, **audit)
     return doc
 
 
@@ -48,10 +63,11 @@ async def process(request: Request) -> JSONResponse:
     service = _service(request)
     data = rq.require_object(await rq.read_json(request, service.settings.body_limit))
     text = rq.text_field(data, "text", service.settings.max_input_length)
-    language, options = rq.language_field(data), rq.options_field(data)
+    language, options = rq.language_field(data), _options(data, service)
     _require_ready(service, options)
-    doc = await _process(service, text, language, options)
-    return JSONResponse(process_response(doc, _request_id(request)))
+    request_id = _request_id(request)
+    doc = await _process(service, text, language, options, {"request_id": request_id, "endpoint": "/process"})
+    return JSONResponse(process_response(doc, request_id))
 
 
 async def process_batch(request: Request) -> JSONResponse:
@@ -59,17 +75,19 @@ async def process_batch(request: Request) -> JSONResponse:
     settings = service.settings
     data = rq.require_object(await rq.read_json(request, settings.body_limit))
     texts = rq.texts_field(data, settings.max_batch_size)
-    language, options = rq.language_field(data), rq.options_field(data)
+    language, options = rq.language_field(data), _options(data, service)
     _require_ready(service, options)
     request_id = _request_id(request)
 
     async def one(index: int, value: Any) -> dict:
+        item_id = f"{request_id}-{index}"
         try:
             text = rq.check_text(value, f"texts[{index}]", settings.max_input_length)
-            doc = await _process(service, text, language, options)
+            doc = await _process(service, text, language, options,
+                                 {"request_id": item_id, "endpoint": "/process/batch", "batch": (request_id, index)})
         except ServiceError as exc:
             return {"error": exc.to_dict()["error"], "status": exc.status_code}
-        return process_response(doc, f"{request_id}-{index}")
+        return process_response(doc, item_id)
 
     results = await asyncio.gather(*(one(i, t) for i, t in enumerate(texts)))
     service.observe_batch(len(texts))
@@ -85,19 +103,29 @@ async def search(request: Request) -> JSONResponse:
     entity_type, limit = rq.entity_type_field(data), rq.limit_field(data)
     lists = rq.lists_field(data.get("lists"), "lists")
     _require_ready(service, Options(lists=lists), "lists")
+    gen = service.generation
     backend = service.current_backend()
     assert backend is not None
     name, _ = normalize(query)
     compact = name.replace(" ", "").replace("-", "")
     results = []
-    if compact.isalnum() and sum(c.isdigit() for c in compact) >= 6:
-        for entity in await backend.lookup_id(compact.upper(), lists):
+    hits: list[tuple[Any, float, list[str]]] = []  # (entity, score, matched_by) for the audit log
+    by_id = compact.isalnum() and sum(c.isdigit() for c in compact) >= 6
+    if by_id:
+        for entity in (await backend.lookup_id(compact.upper(), lists))[:limit]:
             results.append({**_entity_hit(entity), "score": 1.0, "matched_by": ["id"], "query": compact,
                             "alias": entity.primary_name, "explanation": {"id": compact}})
+            hits.append((entity, 1.0, ["id"]))
     else:
-        candidates = await backend.search_name(NameQuery(name, entity_type, lists=lists), limit)
+        candidates = (await backend.search_name(NameQuery(name, entity_type, lists=lists), limit))[:limit]
         results = [c.to_dict() for c in candidates]
-    return JSONResponse({"request_id": _request_id(request), "query": query, "results": results[:limit],
+        hits = [(c.entity, c.score, c.matched_by) for c in candidates]
+    request_id = _request_id(request)
+    if service.audit is not None:
+        service.audit.search(query, request_id=request_id, kind="id" if by_id else "name", entity_type=entity_type,
+                             lists=lists, hits=hits, search_backend=backend.name,
+                             list_versions=service.list_versions(gen))
+    return JSONResponse({"request_id": request_id, "query": query, "results": results,
                          "search_backend": backend.name})
 
 

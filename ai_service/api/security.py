@@ -1,9 +1,10 @@
-"""Who may call what: API keys for screening, the admin token for /admin/*.
+"""Who may call what: API keys for screening, the admin token for /admin/* and self-tests.
 
 Health probes, /metrics and /openapi.json are open (probes and scrapers carry
 no secrets). When ``API_KEYS`` is set every other route needs ``X-API-Key`` or
-``Authorization: Bearer``. ``/admin/*`` always needs ``ADMIN_TOKEN`` and is
-disabled (403) when it is unset. Comparisons take constant time.
+``Authorization: Bearer``. ``/admin/*`` and ``/health/test/*`` (self-tests run real
+work on demand) always need ``ADMIN_TOKEN`` and are disabled (403) when it is unset.
+Comparisons take constant time.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from ai_service.errors import Forbidden, RateLimited, Unauthorized
 
 PUBLIC_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/health/startup",
                           "/health/detailed", "/metrics", "/openapi.json"})
+ADMIN_ROOTS = ("/admin", "/health/test")
 
 
 def access_class(path: str) -> str:
     """'public', 'admin' or 'api' for a request path."""
     if path in PUBLIC_PATHS:
         return "public"
-    if path.startswith("/admin/") or path == "/admin":
+    if path in ADMIN_ROOTS or path.startswith(tuple(f"{root}/" for root in ADMIN_ROOTS)):
         return "admin"
     return "api"
 

@@ -42,9 +42,10 @@ class EmbeddedBackend:
 
     name = "embedded"
 
-    def __init__(self, index: EmbeddedIndex, min_score: float = 0.3) -> None:
+    def __init__(self, index: EmbeddedIndex, min_score: float = 0.3, vector_retrieval: bool = True) -> None:
         self._index = index
         self.min_score = min_score
+        self.vector_retrieval = vector_retrieval  # FEATURE_VECTOR_RETRIEVAL
 
     @property
     def index(self) -> EmbeddedIndex:
@@ -82,7 +83,7 @@ class EmbeddedBackend:
                 found.add(R_FUZZY, self._lexical(idx, core, query.lists)[: MIN_LEXICAL if exact else MAX_LEXICAL])
         scored = self._rescore(idx, query, found, {})
         best = max((ev.score for ev, _ in scored.values()), default=0.0)
-        if best < VECTOR_WHEN_BELOW and keys:
+        if best < VECTOR_WHEN_BELOW and keys and self.vector_retrieval:
             for key in keys:
                 found.add(R_VECTOR, self._vector(idx, key, query.lists))
             scored = self._rescore(idx, query, found, scored)

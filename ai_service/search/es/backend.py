@@ -47,15 +47,17 @@ class SearchFailed(RuntimeError):
 class ElasticsearchBackend:
     name = ELASTICSEARCH
 
-    def __init__(self, client: AsyncElasticsearch, state: IndexState, min_score: float = 0.3) -> None:
+    def __init__(self, client: AsyncElasticsearch, state: IndexState, min_score: float = 0.3,
+                 vector_retrieval: bool = True) -> None:
         self.client = client  # search defaults: ES_TIMEOUT_MS, no retries (see client.py)
         self.state = state
         self.index = state.index
         self.min_score = min_score
+        self.vector_retrieval = vector_retrieval  # FEATURE_VECTOR_RETRIEVAL: no kNN sub-search when off
         self._entities: LRUCache[int, tuple[Entity, Aliases]] = LRUCache(ENTITY_CACHE)
 
     async def search_name(self, query: NameQuery, limit: int = 10) -> list[Candidate]:
-        plan = plan_query(query)
+        plan = plan_query(query, vectors=self.vector_retrieval)
         if not plan.bodies:
             return []
         resp = await self.client.msearch(index=self.index, searches=plan.searches())

@@ -64,7 +64,7 @@ def list_filter(lists: frozenset[str] | None) -> list[dict[str, Any]]:
     return [] if lists is None else [{"terms": {"list": sorted(lists)}}]
 
 
-def plan_query(query: NameQuery) -> Plan:
+def plan_query(query: NameQuery, vectors: bool = True) -> Plan:
     texts = list(dict.fromkeys(t for t in (query.name, *query.variants) if t and t.strip()))
     keys = [k for k in dict.fromkeys(name_key(t) for t in texts) if k]
     cores = [core_tokens(k)[:MAX_QUERY_TOKENS] for k in keys]
@@ -81,8 +81,9 @@ def plan_query(query: NameQuery) -> Plan:
         tokens = [t for t in dict.fromkeys(core) if len(t) > 1]  # initials would match everyone
         if tokens:
             plan.add(R_FUZZY, i, lexical_body(" ".join(tokens), filters))
-    for i, key in enumerate(keys):
-        plan.add(R_VECTOR, i, knn_body(key, filters))
+    if vectors:  # FEATURE_VECTOR_RETRIEVAL
+        for i, key in enumerate(keys):
+            plan.add(R_VECTOR, i, knn_body(key, filters))
     return plan
 
 

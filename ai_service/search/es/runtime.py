@@ -87,7 +87,8 @@ class ElasticsearchRuntime:
             raise IndexUnavailable(f"elasticsearch index not ready: {reason}") from exc
         primary = self._primary
         if primary is None or primary.index != state.index:
-            primary = ElasticsearchBackend(self.client, state, min_score)
+            primary = ElasticsearchBackend(self.client, state, min_score,
+                                           vector_retrieval=self.settings.feature_vector_retrieval)
         backend.primary = self._primary = primary
         self.index = state
         self.index_status = {"status": "ready", **state.to_dict(), "at": time.time()}
