@@ -186,3 +186,24 @@ def test_no_task_when_refresh_is_off(tmp_path: Path) -> None:
             await service.stop()
 
     _run(scenario)
+
+
+def test_a_loaded_snapshot_is_out_of_the_collectors_way(tmp_path: Path) -> None:
+    import gc
+
+    source = tmp_path / "a.ftm.json"
+    source.write_bytes(BASE)
+
+    async def scenario() -> None:
+        gc.unfreeze()
+        service = _service(f"a=ftm:{source}")
+        await service.reload(trigger="startup")
+        # The snapshot's entities are frozen: a full collection no longer walks the lists.
+        entity = next(iter(service.generation.snapshot.entities()))
+        assert gc.get_freeze_count() > 0
+        assert not any(o is entity for o in gc.get_objects())
+
+    try:
+        _run(scenario)
+    finally:
+        gc.unfreeze()
