@@ -1,13 +1,10 @@
-"""Child processes of the benchmark: the service (``python -m ai_service``) and the
-noida-db ES-protocol server, each in its own process group so that stopping
-one stops everything it started. ``Children`` stops whatever is still running
-on exit, also on errors and on SIGTERM/SIGINT.
+"""Child processes of the failover benchmark: the service (``python -m ai_service``) and
+the noida-db ES-protocol server, each in its own process group (``benchmarks.processes``).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,29 +13,14 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.processes import Children, LoggedProcess, kill_group
 from benchmarks.quality.common import REPO
 from tests.search.es.noida import NoidaServer, free_port, noida_binary
 
 __all__ = ["Children", "NoidaServer", "Service", "free_port", "kill_group", "noida_binary"]
 
 
-def kill_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 10.0) -> None:
-    """Signal ``proc``'s whole process group; escalate to SIGKILL if it outlives ``wait``."""
-    if proc.poll() is not None:
-        return
-    for s in (sig, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, s)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-class Service:
+class Service(LoggedProcess):
     """One ``python -m ai_service`` (one Uvicorn worker) on 127.0.0.1."""
 
     def __init__(self, name: str, workdir: Path, env: dict[str, str]) -> None:
@@ -78,45 +60,3 @@ class Service:
                 last = type(exc).__name__
             time.sleep(0.1)
         raise RuntimeError(f"service {self.name}: {what} not within {timeout:.0f} s ({last}): {self.tail()}")
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            kill_group(proc, signal.SIGTERM, 15.0)
-
-    def tail(self, chars: int = 1500) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-
-class Children:
-    """Everything the benchmark started, stopped in reverse order on exit."""
-
-    def __init__(self) -> None:
-        self._stops: list[Callable[[], None]] = []
-        self._old: dict[int, object] = {}
-
-    def add(self, stop: Callable[[], None]) -> None:
-        self._stops.append(stop)
-
-    def __enter__(self) -> Children:
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            self._old[sig] = signal.signal(sig, _raise_exit)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            while self._stops:
-                try:
-                    self._stops.pop()()
-                except Exception as err:  # keep stopping the others
-                    print(f"cleanup: {type(err).__name__}: {err}", file=sys.stderr)
-        finally:
-            for sig, old in self._old.items():
-                signal.signal(sig, old)  # type: ignore[arg-type]
-
-
-def _raise_exit(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)

@@ -53,7 +53,8 @@ import httpx
 
 from ai_service.lists.config import parse_lists_spec
 from ai_service.lists.loader import load_sources_sync
-from benchmarks.es_failover.procs import Children, free_port, kill_group
+from benchmarks.es_failover.procs import free_port
+from benchmarks.processes import Children, LoggedProcess, kill_group
 from benchmarks.load import report, sysmon
 from benchmarks.load.texts import Load, build_load
 from benchmarks.quality.common import LISTS_DIR, REPO, RESULTS_DIR, lists_setting, machine, now_iso
@@ -119,8 +120,10 @@ def wrk_binary() -> str | None:
 # -- processes -------------------------------------------------------------------------------
 
 
-class Server:
+class Server(LoggedProcess):
     """A Gunicorn master (own process group) on 127.0.0.1 and how long it took to be ready."""
+
+    stop_grace = 20.0
 
     def __init__(self, name: str, argv: list[str], env: dict[str, str], workdir: Path, workers: int,
                  ready_marker: str | None) -> None:
@@ -194,16 +197,6 @@ class Server:
                 time.sleep(0.05)
         raise RuntimeError(f"{self.name} not ready within {timeout:.0f} s ({last}): {self.tail()}")
 
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            kill_group(proc, signal.SIGTERM, 20.0)
-
-    def tail(self, chars: int = 1500) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
 
 
 def _run_child(children: Children, argv: list[str], timeout: float) -> subprocess.CompletedProcess:
