@@ -18,6 +18,7 @@ from ai_service.search import evidence, name_forms
 from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
+from ai_service.search.weak_tokens import particle_keys
 from ai_service.text.translit import name_key
 
 UNMATCHED_QUERY_FACTOR = 1.5  # an extra query part is evidence of another person
@@ -239,6 +240,12 @@ def entity_aliases(entity: Entity) -> list[tuple[str, bool]]:
     return [(alias, weak) for alias, weak, _ in keyed_aliases(entity)]
 
 
+def _words(key: str) -> int:
+    """Name words of a matching key, particles (al, bin, van) not counted."""
+    particles = particle_keys()
+    return sum(1 for t in key.split() if t not in particles)
+
+
 def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     """``entity_aliases`` with each alias's matching key (for index builds)."""
     weak_names = entity.weak_names
@@ -247,11 +254,10 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     # A person listed under a full name and also as one word ("Abdallah", "Al-Tikriti"): the
     # one word helps find them but cannot decide — a lone given name is half the world's.
     # A person whose listed name is one word (MATIULLAH) keeps it as a name.
-    one_word_weak = (entity.entity_type == "person" and bool(entity.names)
-                     and parse_name(entity.names[0], False).significant > 1)
+    one_word_weak = entity.entity_type == "person" and bool(entity.names) and _words(name_key(entity.names[0])) > 1
     for alias, weak in [*((a, a in weak_names) for a in entity.names), *((a, True) for a in weak_names)]:
         key = name_key(alias)
-        if one_word_weak and alias != entity.names[0] and parse_name(alias, False).significant <= 1:
+        if one_word_weak and alias != entity.names[0] and _words(key) <= 1:
             weak = True
         # Order-insensitive: "PUTIN, Vladimir" and "Vladimir Putin" score alike.
         sorted_key = " ".join(sorted(key.split()))
