@@ -111,6 +111,7 @@ async def detailed(request: Request) -> JSONResponse:
             "search_backend": backend,
             "elasticsearch": es,
             "caches": caches,
+            "morphology": service.pipeline.layer("morphology").status(),
             "http_pool": {"status": "up" if pool is not None and not pool.is_closed else "down",
                           "max_connections": service.settings.connection_pool_size},
             "audit_log": service.audit.status() if service.audit is not None else {"enabled": False},

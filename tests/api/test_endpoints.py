@@ -97,6 +97,9 @@ def test_health_endpoints(demo_client):
     assert comps["lists"]["lists"]["demo"]["entity_count"] > 10
     assert comps["search_backend"]["name"] == "embedded"
     assert "morphology" in comps["caches"]
+    morph = comps["morphology"]  # the dictionaries in use and the compiled DAWG (pymorphy3[fast])
+    assert morph["status"] == "up" and set(morph["dictionaries"]) == {"uk", "ru"}
+    assert morph["dawg_backend"] == "dawg (C)" and morph["given_names"] > 1000
 
 
 def test_metrics_stats_lists_openapi(demo_client):
