@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_right
 from datetime import date
 
 from ai_service.pipeline.base import Layer
@@ -105,13 +106,18 @@ class SignalsLayer(Layer):
 
 
 def _mark(tokens: list[Token], spans: list, label: str) -> None:
+    """Give ``label`` to every token overlapping a span (tokens are in text order)."""
     if not spans:
         return
-    for tok in tokens:
-        for s in spans:
-            if tok.start < s.end and s.start < tok.end:
+    starts = [t.start for t in tokens]
+    for s in spans:
+        # Bisect to the span's first token: a 10,000-character text has ~2,000 tokens.
+        i = max(bisect_right(starts, s.start) - 1, 0)
+        while i < len(tokens) and tokens[i].start < s.end:
+            tok = tokens[i]
+            if s.start < tok.end:
                 tok.context = tok.context or label
-                break
+            i += 1
 
 
 def _distance(entity_start: int, entity_end: int, start: int, end: int) -> float:

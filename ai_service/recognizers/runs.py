@@ -14,6 +14,8 @@ shape real payment texts have:
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ai_service.pipeline.document import MorphInfo, NameForm, Token
 from ai_service.recognizers.persons import RunItem
 
@@ -186,11 +188,12 @@ def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) ->
     stay apart. Input order is kept.
     """
     joined: list[tuple[int, list[RunItem]]] = []
+    starts = [t.start for t in tokens]
     for start, run in runs:
         if joined:
             prev_start, prev = joined[-1]
             last = prev[-1].token
-            between = [t for t in tokens if last.end <= t.start < run[0].token.start]
+            between = tokens[bisect_left(starts, last.end) : bisect_left(starts, run[0].token.start)]
             single = len(prev) == 1 and not prev[0].initial
             # "PONENTE PARRA, Miguel Antonio Jose": several capitalised surnames, the way lists write them
             listed = (1 < len(prev) <= 3 and all(it.token.text.isupper() and not it.initial for it in prev)
