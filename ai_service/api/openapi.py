@@ -13,12 +13,14 @@ _ERROR = {"type": "object", "required": ["error"], "properties": {
     "error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}},
     "request_id": {"type": "string"}}}
-_OPTIONS = {"type": "object", "properties": {
-    "search": {"type": "boolean", "default": True},
-    "explain": {"type": "boolean", "default": False},
+# null is accepted wherever requests.py reads it as "the default" (options, language, flags).
+_OPTIONS = {"anyOf": [{"type": "null"}, {"type": "object", "properties": {
+    "search": {"type": ["boolean", "null"], "default": True},
+    "explain": {"type": ["boolean", "null"], "default": False},
     "lists": _LISTS,
-    "threshold": {"anyOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 1}]}}}
-_LANGUAGE = {"type": "string", "enum": ["auto", "uk", "ru", "en"], "default": "auto"}
+    "threshold": {"anyOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 1}]}}}]}
+_LANGUAGE = {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["auto", "uk", "ru", "en"]}],
+             "default": "auto"}
 _MATCH = {"type": "object", "required": ["list", "entity_id", "entity_type", "name", "score", "matched_by"],
           "properties": {"list": {"type": "string"}, "entity_id": {"type": "string"},
                          "entity_type": {"type": "string"}, "name": {"type": "string"},
@@ -44,6 +46,8 @@ _PROCESS_RESPONSE = {"type": "object", "required": [
     "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
     "trace": {"type": "array"}}}
 
+_SLOT_ERROR = {"type": "object", "required": ["error", "status"], "properties": {
+    "error": _ERROR["properties"]["error"], "status": {"type": "integer", "minimum": 400, "maximum": 599}}}
 
 _SELF_TEST = {"type": "object", "required": ["component", "status", "seconds", "details"], "properties": {
     "component": {"type": "string"}, "status": {"type": "string", "enum": ["pass", "fail", "skipped"]},
@@ -94,13 +98,18 @@ def build_openapi(max_input_length: int, max_batch_size: int) -> dict:
             "/process": _post("Screen one text", {"type": "object", "required": ["text"], "properties": {
                 "text": text, "language": _LANGUAGE, "options": _OPTIONS}}, _PROCESS_RESPONSE, *errs),
             "/process/batch": _post("Screen several texts", {"type": "object", "required": ["texts"], "properties": {
-                "texts": {"type": "array", "minItems": 1, "maxItems": max_batch_size, "items": text},
+                # An item that is not a valid text does not fail the batch: it gets an error in its slot.
+                "texts": {"type": "array", "minItems": 1, "maxItems": max_batch_size,
+                          "items": {"anyOf": [text, {}]},
+                          "description": f"texts of 1..{max_input_length} characters; any other item is "
+                                         "answered with an error object in its slot"},
                 "language": _LANGUAGE, "options": _OPTIONS}},
                 {"type": "object", "required": ["results"], "properties": {
-                    "results": {"type": "array", "items": {"type": "object"}}}}, *errs),
+                    "results": {"type": "array", "items": {"anyOf": [_PROCESS_RESPONSE, _SLOT_ERROR]}}}}, *errs),
             "/search": _post("Look a name or identifier up", {"type": "object", "required": ["query"], "properties": {
                 "query": name, "entity_type": entity_type,
-                "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "lists": _LISTS}},
+                "limit": {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1, "maximum": 100}],
+                          "default": 10}, "lists": _LISTS}},
                 {"type": "object", "required": ["results"], "properties": {
                     "results": {"type": "array", "items": _MATCH}}}, *errs),
             "/compare": _post("Score two names", {"type": "object", "required": ["a", "b"], "properties": {

@@ -20,6 +20,7 @@ ENTITY_TYPES = ("person", "organization")
 MAX_LISTS = 50
 MAX_QUERY_LENGTH = 500
 MAX_SEARCH_LIMIT = 100
+MAX_JSON_DEPTH = 1024  # orjson's own nesting limit
 
 
 async def read_json(request: Request, limit: int) -> Any:
@@ -43,6 +44,9 @@ async def read_json(request: Request, limit: int) -> Any:
     try:
         return orjson.loads(bytes(body))
     except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc):  # orjson stops at 1024 levels; say so rather than "invalid"
+            raise MalformedJSON(f"request body nests arrays/objects deeper than {MAX_JSON_DEPTH} levels",
+                                details={"reason": "too deeply nested", "max_depth": MAX_JSON_DEPTH}) from None
         raise MalformedJSON(f"request body is not valid JSON: {exc}") from None
 
 
