@@ -265,12 +265,13 @@ def _iban_value(raw: str) -> tuple[str, int] | None:
 
 def find_identifiers(text: str) -> list[IdentifierMatch]:
     """All identifiers in ``text``, in order of appearance."""
-    rev = text[::-1] if _SCAN.search(text) else ""  # markers and prefixes are matched backwards
-    if not rev:
+    first = _SCAN.search(text)
+    if first is None:
         return []
+    rev = text[::-1]  # markers and prefixes are matched backwards
     codes = _marked_codes(text, rev)
     found: list[IdentifierMatch] = list(codes)
-    pos = 0
+    pos = first.start()  # the text before the first hit holds no digits worth a second scan
     while hit := _SCAN.search(text, pos):
         start = hit.start()
         inside = next((c for c in codes if c.start <= start < c.end), None)
