@@ -35,6 +35,8 @@ def main(argv: list[str]) -> int:
     configure_logging(settings.log_config, settings.log_level)
     import uvicorn
 
+    from ai_service.api.http_timeouts import header_timeout_protocol
+
     uvicorn.run(
         "ai_service.app:app",
         host=settings.service_host,
@@ -42,6 +44,7 @@ def main(argv: list[str]) -> int:
         log_config=None,  # keep the JSON logging configured above
         access_log=False,  # the service middleware logs every request once, without payloads
         timeout_keep_alive=5,
+        http=header_timeout_protocol(settings.request_header_timeout_seconds),  # Uvicorn bounds no headers
     )
     return 0
 

@@ -13,12 +13,14 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ai_service.api import health, ops, review, screening
+from ai_service.api.body_timeout import BodyTimeoutMiddleware
 from ai_service.api.middleware import ServiceMiddleware
 from ai_service.api.openapi import build_openapi
 from ai_service.api.responses import JSONResponse
 from ai_service.api.security import Guard
 from ai_service.config import Settings, load_settings
 from ai_service.errors import MethodNotAllowed, NotFound, ServiceError
+from ai_service.respawn import hold_until_ready
 from ai_service.service import ScreeningService
 
 
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
         try:
+            await hold_until_ready(service)  # a replacement Gunicorn worker: lists first
             yield
         finally:
             await service.stop()
@@ -91,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                    stats=service.stats, rate_limit=settings.rate_limit_per_minute,
                    routes=frozenset(r.path for r in routes))
     )
+    # Inside ServiceMiddleware, so a 408 is counted, logged and carries the request id.
+    middleware.append(Middleware(BodyTimeoutMiddleware, seconds=settings.request_body_timeout_seconds))
     app = Starlette(
         routes=routes,
         middleware=middleware,

@@ -73,6 +73,7 @@ class ScreeningService:
             max_input_length=settings.max_input_length,
             chunk_threshold=settings.long_text_threshold,
             cache_size=settings.cache_size,
+            search_cache_size=settings.search_cache_size,
             bands=RiskBands(settings.risk_high, settings.risk_medium, settings.risk_low),
             cleared=self.cleared,
         )

@@ -31,6 +31,7 @@ class Pipeline:
         max_input_length: int = 10_000,
         chunk_threshold: int = 1000,
         cache_size: int = 100_000,
+        search_cache_size: int = 20_000,
         bands: RiskBands | None = None,
         cleared: ClearedStore | None = None,
     ) -> None:
@@ -43,7 +44,7 @@ class Pipeline:
             ContextLayer(),
             MorphologyLayer(cache_size),
             SignalsLayer(),
-            SearchLayer(backend, self.bands.low, cleared),
+            SearchLayer(backend, self.bands.low, cleared, search_cache_size),
             DecisionLayer(self.bands),
         ]
         assert tuple(layer.name for layer in self.layers) == LAYER_NAMES

@@ -15,6 +15,7 @@ from ai_service.cleared import ClearedStore
 from ai_service.lists.model import Identifier
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, IdSignal
+from ai_service.pipeline.search_cache import SearchCache, query_key
 from ai_service.search.base import Candidate, NameQuery, SearchBackend
 from ai_service.search.es.answers import answered_by, track_answers
 from ai_service.search.scoring import score_candidate
@@ -34,10 +35,11 @@ class SearchLayer(Layer):
     name = "search"
 
     def __init__(self, backend: Callable[[], SearchBackend | None], min_score: float,
-                 cleared: ClearedStore | None = None) -> None:
+                 cleared: ClearedStore | None = None, cache_size: int = 20_000) -> None:
         self.backend = backend
         self.min_score = min_score
         self.cleared = cleared
+        self.cache = SearchCache(cache_size, min_score) if cache_size > 0 else None
 
     def queries(self, doc: Document) -> tuple[list[NameQuery], dict[int, NameQuery]]:
         """Name queries, and for each attached IdSignal (by id()) the query of its owner."""
@@ -69,17 +71,49 @@ class SearchLayer(Layer):
         # A failover backend answers each call from Elasticsearch or its fallback:
         # report the one that actually answered (the fallback if any call needed it).
         with track_answers() as answered:
-            results = await asyncio.gather(*(backend.search_name(q, SEARCH_LIMIT) for q in queries))
+            results, considered = await self._search(doc, backend, queries)
             found: list[Candidate] = [c for batch in results for c in batch]
             for ident in doc.ids:
                 for entity in await backend.lookup_id(ident.value, doc.options.lists):
                     found.append(_id_candidate(ident, entity, owner.get(id(ident))))
         doc.search_backend = answered_by(answered, backend.name)
-        doc.candidates_considered = len(found)
+        doc.candidates_considered = considered + len(found) - sum(map(len, results))
         threshold = doc.options.threshold if doc.options.threshold is not None else self.min_score
         doc.matches = [c for c in merge(found) if c.score >= threshold or "id" in c.matched_by]
         if self.cleared is not None:
             self.cleared.mark(doc.matches)
+
+
+    async def _search(self, doc: Document, backend: SearchBackend,
+                      queries: list[NameQuery]) -> tuple[list[list[Candidate]], int]:
+        """Each query's candidates, and how many the backend returned in all."""
+        token = getattr(backend, "cache_token", None)
+        cache = self.cache if token is not None else None
+        if cache is None or (doc.options.threshold is not None and doc.options.threshold < cache.floor):
+            results = await asyncio.gather(*(backend.search_name(q, SEARCH_LIMIT) for q in queries))
+            return results, sum(map(len, results))
+        results, considered, hits = [], 0, 0
+        for q in queries:
+            key = query_key(q, SEARCH_LIMIT)
+            cached = cache.get(token, key)
+            if cached is None:
+                found = await backend.search_name(q, SEARCH_LIMIT)
+                cache.put(token, key, found)
+                results.append(found)
+                considered += len(found)
+            else:
+                results.append(cached[0])
+                considered += cached[1]
+                hits += 1
+        doc.count_cache(self.name, hits, len(queries) - hits)
+        return results, considered
+
+    def cache_info(self) -> dict[str, int | float]:
+        return self.cache.info() if self.cache is not None else {}
+
+    def clear_cache(self) -> None:
+        if self.cache is not None:
+            self.cache.clear()
 
 
 def _ids(signals: list[IdSignal]) -> list[Identifier]:

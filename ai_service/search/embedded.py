@@ -9,6 +9,8 @@ scorer /compare uses, so a score means the same thing whoever found it.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ai_service.lists.model import Entity
@@ -33,6 +35,8 @@ VECTOR_WHEN_BELOW = 0.85  # run vector retrieval when the best lexical score is 
 MAX_RESCORE = 48
 MAX_QUERY_TOKENS = 12  # a name has a handful; a pasted paragraph must not cost seconds
 
+_GENERATIONS = itertools.count(1)  # cache tokens: one per index served, never reused
+
 # Retriever labels as they appear in ``matched_by``.
 R_ID, R_EXACT, R_FUZZY, R_VECTOR = "id", "name_exact", "name_fuzzy", "name_vector"
 
@@ -44,6 +48,7 @@ class EmbeddedBackend:
 
     def __init__(self, index: EmbeddedIndex, min_score: float = 0.3, vector_retrieval: bool = True) -> None:
         self._index = index
+        self._generation = next(_GENERATIONS)
         self.min_score = min_score
         self.vector_retrieval = vector_retrieval  # FEATURE_VECTOR_RETRIEVAL
 
@@ -51,9 +56,15 @@ class EmbeddedBackend:
     def index(self) -> EmbeddedIndex:
         return self._index
 
+    @property
+    def cache_token(self) -> tuple[int, bool]:
+        """Changes whenever the answers may: another index, vectors switched on or off."""
+        return (self._generation, self.vector_retrieval)
+
     def swap(self, index: EmbeddedIndex) -> None:
         """Serve a new snapshot; searches in flight keep the one they started with."""
         self._index = index
+        self._generation = next(_GENERATIONS)  # after the index: a token never names an older one
 
     async def search_name(self, query: NameQuery, limit: int = 10) -> list[Candidate]:
         return self.search_sync(query, limit)
