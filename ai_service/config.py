@@ -30,6 +30,7 @@ class Settings:
     log_config: str = str(ROOT / "logging.yaml")
     lists: str | None = None  # LISTS; None → bundled demo list
     lists_refresh_seconds: float = 0.0  # LISTS_REFRESH_SECONDS; 0 → no scheduled refresh
+    lists_preload: bool = True  # LISTS_PRELOAD: under Gunicorn, the master loads and indexes once for all workers
     search_backend: str = "embedded"
     search_fallback: str = "embedded"
     es_url: str | None = None
@@ -180,6 +181,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_config=env.get("LOG_CONFIG") or str(ROOT / "logging.yaml"),
         lists=_opt(env, "LISTS"),
         lists_refresh_seconds=_refresh_seconds(env, "LISTS_REFRESH_SECONDS"),
+        lists_preload=_bool(env, "LISTS_PRELOAD", True),
         search_backend=_choice(env, "SEARCH_BACKEND", "embedded", ("embedded", "elasticsearch")),
         search_fallback=_choice(env, "SEARCH_FALLBACK", "embedded", ("embedded", "none")),
         es_url=_opt(env, "ES_URL"),

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ai_service import metrics
+from ai_service import metrics, preload
 from ai_service.audit import AuditLog
 from ai_service.cleared import ClearedStore
 from ai_service.config import Settings
@@ -226,11 +226,16 @@ class ScreeningService:
             sources = sources_from_setting(self.settings.lists)
             fetch = http_fetcher(self.http, max_bytes=self.settings.list_download_max_bytes) if self.http else None
             blobs = await read_sources(sources, fetch=fetch)
-            if previous is not None and list_checksums(blobs) == [(n, lst.checksum) for n, lst in
-                                                                  previous.lists.items()]:
+            checksums = list_checksums(blobs)
+            if previous is not None and checksums == [(n, lst.checksum) for n, lst in previous.lists.items()]:
                 return None
-            snapshot, modes = await asyncio.to_thread(build_snapshot, blobs, previous)
-            backend = await self._backend_for(snapshot)
+            pre = preload.adoptable(self.settings.lists, checksums) if self.generation is None else None
+            if pre is not None:  # parsed and indexed by the Gunicorn master from these very bytes
+                snapshot, modes, index = pre.snapshot, dict.fromkeys(pre.snapshot.lists, "preloaded"), pre.index
+            else:
+                snapshot, modes = await asyncio.to_thread(build_snapshot, blobs, previous)
+                index = None
+            backend = await self._backend_for(snapshot, index)
         except Exception as exc:
             reason = _reason(exc)
             self.last_reload = {"status": "failed", "error": reason, "at": time.time(), "trigger": trigger,
@@ -289,10 +294,11 @@ class ScreeningService:
                  "last_refresh": self.list_outcomes.get(name)}
                 for name, lst in gen.snapshot.lists.items()]
 
-    async def _backend_for(self, snapshot: ListsSnapshot) -> SearchBackend:
+    async def _backend_for(self, snapshot: ListsSnapshot, index: EmbeddedIndex | None = None) -> SearchBackend:
         embedded: EmbeddedBackend | None = None
         if self.es is None or self.settings.search_fallback == "embedded":
-            index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
+            if index is None:
+                index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
             embedded = EmbeddedBackend(index, vector_retrieval=self.settings.feature_vector_retrieval)
         if self.es is None:
             assert embedded is not None

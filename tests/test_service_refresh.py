@@ -25,9 +25,9 @@ def builds(monkeypatch) -> list[int]:
     calls: list[int] = []
     real = ScreeningService._backend_for
 
-    async def counting(self, snapshot):
+    async def counting(self, snapshot, index=None):
         calls.append(snapshot.total_entities)
-        return await real(self, snapshot)
+        return await real(self, snapshot, index)
 
     monkeypatch.setattr(ScreeningService, "_backend_for", counting)
     return calls

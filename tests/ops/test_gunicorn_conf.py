@@ -47,23 +47,23 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     cfg = gunicorn_config(load_conf(monkeypatch, tmp_path))
     assert cfg.bind == ["0.0.0.0:8000"]
     assert cfg.workers == 2
-    assert cfg.worker_class_str == "uvicorn_worker.UvicornWorker"
+    assert cfg.worker_class_str == "ai_service.worker.UvicornWorker"
     assert (cfg.timeout, cfg.graceful_timeout, cfg.keepalive) == (30, 20, 5)
-    assert cfg.preload_app is False
+    assert cfg.preload_app is True  # the app and the lists are loaded once, in the master
     assert cfg.limit_request_line > 0 and cfg.limit_request_fields > 0
     assert cfg.control_socket_disable is True
     logconfig = cfg.logconfig_dict
     assert logconfig["formatters"]["json"]["()"] == "ai_service.logging_setup.JsonFormatter"
     assert logconfig["loggers"]["uvicorn.access"]["level"] == "WARNING"  # the app logs each request
-    for hook in ("on_starting", "child_exit", "worker_exit", "on_exit"):
+    for hook in ("on_starting", "when_ready", "child_exit", "worker_exit", "on_exit"):
         assert callable(getattr(cfg, hook))
 
 
 def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     cfg = gunicorn_config(load_conf(monkeypatch, tmp_path, SERVICE_HOST="::1", SERVICE_PORT="9100",
-                                    SERVICE_WORKERS="4", GUNICORN_PRELOAD="true", GUNICORN_ACCESS_LOG="1",
+                                    SERVICE_WORKERS="4", GUNICORN_PRELOAD="false", GUNICORN_ACCESS_LOG="1",
                                     LOG_LEVEL="warning"))
-    assert cfg.bind == ["[::1]:9100"] and cfg.workers == 4 and cfg.preload_app is True
+    assert cfg.bind == ["[::1]:9100"] and cfg.workers == 4 and cfg.preload_app is False
     assert cfg.logconfig_dict["root"]["level"] == "WARNING"
     assert cfg.logconfig_dict["loggers"]["uvicorn.access"]["level"] == "WARNING"
     cfg = gunicorn_config(load_conf(monkeypatch, tmp_path, GUNICORN_ACCESS_LOG="true"))
