@@ -6,7 +6,7 @@ so containers, VMs and Kubernetes share this one file:
 
 SERVICE_HOST (0.0.0.0), SERVICE_PORT (8000), SERVICE_WORKERS (2 here), LOG_CONFIG, LOG_LEVEL,
 PROMETHEUS_ENABLED (true), PROMETHEUS_MULTIPROC_DIR (default: a per-master temp directory),
-GUNICORN_PRELOAD (false), GUNICORN_ACCESS_LOG (false: the app logs each request itself),
+GUNICORN_PRELOAD (true), LISTS_PRELOAD (true), GUNICORN_ACCESS_LOG (false: the app logs each request itself),
 GUNICORN_MAX_REQUESTS / GUNICORN_MAX_REQUESTS_JITTER (0: workers are not recycled),
 GUNICORN_CONTROL_SOCKET (unset: Gunicorn's control socket is off), FORWARDED_ALLOW_IPS (127.0.0.1).
 """
@@ -48,15 +48,20 @@ _host = os.environ.get("SERVICE_HOST", "0.0.0.0").strip() or "0.0.0.0"
 _port = _env_int("SERVICE_PORT", 8000)
 bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
 workers = _env_int("SERVICE_WORKERS", 2)  # Gunicorn only runs when more than one is wanted
-worker_class = "uvicorn_worker.UvicornWorker"
+# Uvicorn's worker plus a request-header timeout and a replacement worker that loads its lists
+# before accepting connections (ai_service/worker.py).
+worker_class = "ai_service.worker.UvicornWorker"
 proc_name = "ai-service"
 
 timeout = 30  # a worker silent this long is killed and replaced
 graceful_timeout = 20  # in-flight requests get this long on SIGTERM (k8s grace period is 30)
 keepalive = 5
-# Lists load per worker in the app's lifespan by default; preloading shares nothing useful
-# (indexes are rebuilt on reload) and would load lists in the master.
-preload_app = _env_bool("GUNICORN_PRELOAD", False)
+# The app (dictionaries, pymorphy3) is imported once in the master and forked; the lists are
+# parsed and indexed there too (when_ready below, LISTS_PRELOAD). Workers share those pages
+# copy-on-write and start serving in well under a second; each still loads and swaps its own
+# lists on reload/refresh. Nothing started in the master survives the fork: threads, the
+# HTTP client and Elasticsearch start in each worker's lifespan.
+preload_app = _env_bool("GUNICORN_PRELOAD", True)
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 0)  # 0 = never recycle workers
 max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 0)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -102,6 +107,24 @@ def on_starting(server: Any) -> None:
     if _prometheus:
         path = prepare_multiprocess_dir(os.environ.get(MULTIPROC_ENV))
         server.log.info("prometheus multiprocess directory ready", extra={"path": path})
+
+
+def when_ready(server: Any) -> None:
+    """Master, bound and about to fork: read, parse and index the lists once for every worker
+    (ai_service/preload.py; LISTS_PRELOAD=false turns it off). A bad setting is left for the
+    workers to report, as without the preload."""
+    from ai_service.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError:
+        return
+    if not settings.lists_preload or (settings.search_backend == "elasticsearch"
+                                      and settings.search_fallback != "embedded"):
+        return
+    from ai_service.preload import preload
+
+    preload(settings)
 
 
 def child_exit(server: Any, worker: Any) -> None:
