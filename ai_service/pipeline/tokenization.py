@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from functools import lru_cache
 
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, Token
@@ -34,29 +35,39 @@ def _script(word: str) -> str:
     return "none"
 
 
+_BY_TEXT_LANGUAGE = "?"  # Cyrillic with no uk/ru-only letter: the text's language decides
+
+
+@lru_cache(maxsize=65_536)
+def _classify(word: str) -> tuple[str, str | None]:
+    """(script, language) of a word; words recur (boilerplate, names), four regex scans don't."""
+    script = _script(word)
+    if script == "latn":
+        return script, "en"
+    if script == "none":
+        return script, None
+    if _UK.search(word):
+        return script, "uk"
+    if _RU.search(word):
+        return script, "ru"
+    return script, _BY_TEXT_LANGUAGE
+
+
 def tokenize(text: str, offset: int = 0, cyrillic_language: str = "uk") -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     for m in TOKEN.finditer(text):
         word = m.group()
         first = word[0]
+        start, end = m.span()
         if first.isdigit():
-            append(Token(word, m.start() + offset, m.end() + offset, "number", "none"))
+            append(Token(word, start + offset, end + offset, "number", "none"))
         elif first.isalpha():
-            script = _script(word)
-            if script == "latn":
-                lang: str | None = "en"
-            elif script == "none":
-                lang = None
-            elif _UK.search(word):
-                lang = "uk"
-            elif _RU.search(word):
-                lang = "ru"
-            else:
-                lang = cyrillic_language
-            append(Token(word, m.start() + offset, m.end() + offset, "word", script, lang))
+            script, lang = _classify(word)
+            append(Token(word, start + offset, end + offset, "word", script,
+                         cyrillic_language if lang == _BY_TEXT_LANGUAGE else lang))
         else:
-            append(Token(word, m.start() + offset, m.end() + offset, "punct", "none"))
+            append(Token(word, start + offset, end + offset, "punct", "none"))
     return tokens
 
 

@@ -23,25 +23,29 @@ TRUSTED_SOURCES = frozenset({"morph", "dictionary"})
 ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
 
 
+def _letter_dot(tokens: list[Token], k: int, n: int) -> int | None:
+    """Index after ``X.`` (one capital letter and its dots) starting at ``k``, or None."""
+    if k >= n:
+        return None
+    tok = tokens[k]
+    text = tok.text
+    if len(text) != 1 or tok.kind != "word" or not text.isupper():  # cheapest test first: it runs per token
+        return None
+    j = k + 1
+    while j < n and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
+        j += 1
+    return j if j > k + 1 else None
+
+
 def initial_end(tokens: list[Token], i: int) -> int | None:
     """Index after the initial starting at ``i`` (``О.``, ``И..``, ``Ж.-Б.``), or None."""
     n = len(tokens)
-
-    def letter_dot(k: int) -> int | None:
-        tok = tokens[k] if k < n else None
-        if tok is None or tok.kind != "word" or len(tok.text) != 1 or not tok.text.isupper():
-            return None
-        j = k + 1
-        while j < n and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
-            j += 1
-        return j if j > k + 1 else None
-
-    j = letter_dot(i)
+    j = _letter_dot(tokens, i, n)
     if j is None:
         return None
     # Compound initials of hyphenated given names: Ж.-Б., А.-М.-А.
     while j + 1 < n and tokens[j].text == "-" and tokens[j].start == tokens[j - 1].end:
-        nxt = letter_dot(j + 1)
+        nxt = _letter_dot(tokens, j + 1, n)
         if nxt is None or tokens[j + 1].start != tokens[j].end:
             break
         j = nxt
