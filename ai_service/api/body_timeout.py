@@ -22,14 +22,12 @@ Slow *headers* are bounded elsewhere: ``ai_service/api/http_timeouts.py``.
 from __future__ import annotations
 
 import asyncio
-import logging
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ai_service.errors import RequestTimeout
 
-log = logging.getLogger("ai_service.http")
 _CLOSE = (b"connection", b"close")
 
 
@@ -84,8 +82,8 @@ class BodyTimeoutMiddleware:
         except _BodyTimedOut:
             if state["started"]:
                 raise RuntimeError("request body timed out after the answer had started") from None
-            log.warning("request body not received within %g s; answered 408 and closed the connection",
-                        self.seconds)
+            # No log line of its own: ServiceMiddleware logs the request with its 408 (one line per
+            # request, as for every status), and a slowloris attack must not double the log volume.
             await self._answer_408(scope, closing_send)
 
     async def _answer_408(self, scope: Scope, send: Send) -> None:

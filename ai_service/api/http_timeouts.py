@@ -27,6 +27,25 @@ import orjson
 from ai_service.errors import RequestTimeout
 
 log = logging.getLogger("ai_service.http")
+REPORT_EVERY_SECONDS = 60.0  # under a slowloris attack one line a minute, not one per connection
+
+
+class _Report:
+    """Counts header timeouts and logs them at most once per ``REPORT_EVERY_SECONDS`` per worker."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.last = -REPORT_EVERY_SECONDS
+
+    def count(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+        self.pending += 1
+        if loop.time() - self.last >= REPORT_EVERY_SECONDS:
+            log.info("request headers not received within %g s: %d connection(s) answered 408 and closed "
+                     "since the last report", seconds, self.pending)
+            self.pending, self.last = 0, loop.time()
+
+
+_report = _Report()
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -89,8 +108,7 @@ if HttpToolsProtocol is not None:
             if self.transport.is_closing() or (self.cycle is not None and not self.cycle.response_complete):
                 return
             if self._partial:
-                log.info("request headers not received within %g s; answered 408 and closed the connection",
-                         self.header_timeout)
+                _report.count(self.loop, self.header_timeout)
                 self.transport.write(_response_408(self.header_timeout))
             self.transport.close()
 

@@ -13,9 +13,13 @@ Durability and atomicity (issue 8):
   regular file is placed and copied as one unit on Linux filesystems).
 * A record is on disk once the fsync after its batch returned; the response does not wait
   for that, so a power cut can lose the last few milliseconds of records, never earlier ones.
-* A crash mid-write can leave at most one torn (unterminated) last line. ``open`` ends such a
-  line with a newline before appending, and ``read_records`` skips a line that is not valid
-  JSON, so every complete record stays readable.
+* A crash mid-write (SIGKILL during a large ``write``: Linux stops copying between pages) can
+  leave one torn (unterminated) line. Every batch starts with a newline, so whatever is
+  appended next — by the restarted worker or by another worker sharing the file — begins on a
+  line of its own (measured without it: the other worker's next record was lost in the torn
+  line, ``tests/test_crash_safety.py``); the price is a blank line between batches, which
+  ``read_records`` and JSON-lines tools skip. ``open`` still ends a torn last line, and
+  ``read_records`` skips a line that is not valid JSON, so every complete record stays readable.
 * Rotation is external (logrotate ``create``, or move the file away): before each batch the
   writer checks whether the path still names its open file and reopens it when not, so every
   worker moves to the new file on its next write. Do not use ``copytruncate`` (it loses lines
@@ -119,7 +123,9 @@ class AuditWriter:
             stop = _STOP in lines
             batch = [line for line in lines if line]
             if batch:
-                self._append(b"".join(batch), len(batch))
+                # Led by a newline: should another worker sharing the file have been killed halfway
+                # through its own write, its torn line ends here instead of swallowing our first record.
+                self._append(b"".join([b"\n", *batch]), len(batch))
             if stop:
                 return
 
