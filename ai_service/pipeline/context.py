@@ -120,7 +120,7 @@ class ContextLayer(Layer):
             if tok.kind == "number":
                 i += 1
                 continue
-            initial = _is_initial(tokens, i)
+            initial = len(tok.text) == 1 and _is_initial(tokens, i)  # most tokens: no call
             low = lowers[i]
             matched = 0
             for phrase, entry in matcher.phrases.get(low, ()):

@@ -39,6 +39,8 @@ MIN_AGE_YEARS = 14  # an adjacent date later than this is not a birth date
 
 
 def _caseless(text: str) -> bool:
+    if not (text.isupper() or text.islower()):  # C-speed answer for the usual mixed-case text
+        return False
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
 

@@ -25,6 +25,8 @@ _MARKERS = frozenset({"organization", "organisation", "company", "corporation", 
 
 
 def _caps_word(tok: Token) -> bool:
+    if not tok.text.isupper():  # most words: one C call instead of a list of letters
+        return False
     letters = [c for c in tok.text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and (len(letters) > 1 or tok.text.lower() in _CONNECTORS)
 

@@ -80,17 +80,26 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
     """(index of the first token, items) for every run in the text."""
     runs: list[tuple[int, list[RunItem]]] = []
     n = len(tokens)
+    # Where initials end, computed once: the loop asks about a token and about its neighbour.
+    initials = {k: e for k, t in enumerate(tokens) if len(t.text) == 1 and (e := initial_end(tokens, k)) is not None}
     i = 0
     while i < n:
         start = i
         run: list[RunItem] = []
         while i < n and i not in skip:
-            end = initial_end(tokens, i) if tokens[i].context != "legal_form" else None  # S.A., C.V.
+            tok = tokens[i]
+            if not run and (tok.kind != "word" or (tok.context is not None and (
+                    not tok.text[:1].isupper() or tok.context == "legal_form"
+                    or (tok.context != "stop" and i not in initials)))):
+                # Every way into a run starts at a word (an initial's letter is one); a word
+                # the context layer claimed can only start one as an initial or, capitalised
+                # next to initials, as a stop-word-looking surname (the branches below).
+                break
+            end = initials.get(i) if tok.context != "legal_form" else None  # S.A., C.V.
             if end is not None:
-                run.append(RunItem(tokens[i], True, tokens[end - 1].end))
+                run.append(RunItem(tok, True, tokens[end - 1].end))
                 i = end
                 continue
-            tok = tokens[i]
             if name_capable(tok, caseless):
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
@@ -110,7 +119,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            beside_initial = (run and run[-1].initial) or initial_end(tokens, i + 1) is not None
+            beside_initial = (run and run[-1].initial) or (i + 1) in initials
             if (tok.kind == "word" and tok.text[:1].isupper() and tok.context in (None, "stop")
                     and (beside_initial or _before_given_patronymic(tokens, i, skip, caseless)
                          or _after_given_patronymic(run))):
