@@ -30,6 +30,7 @@ class Settings:
     log_config: str = str(ROOT / "logging.yaml")
     lists: str | None = None  # LISTS; None → bundled demo list
     lists_refresh_seconds: float = 0.0  # LISTS_REFRESH_SECONDS; 0 → no scheduled refresh
+    lists_max_drop: float = 0.2  # LISTS_MAX_DROP: a new list version losing a larger share is refused
     lists_preload: bool = True  # LISTS_PRELOAD: under Gunicorn, the master loads and indexes once for all workers
     search_backend: str = "embedded"
     search_fallback: str = "embedded"
@@ -182,6 +183,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lists=_opt(env, "LISTS"),
         lists_refresh_seconds=_refresh_seconds(env, "LISTS_REFRESH_SECONDS"),
         lists_preload=_bool(env, "LISTS_PRELOAD", True),
+        lists_max_drop=_number(env, "LISTS_MAX_DROP", 0.2, 0.0, 1.0, "a share between 0 and 1"),
         search_backend=_choice(env, "SEARCH_BACKEND", "embedded", ("embedded", "elasticsearch")),
         search_fallback=_choice(env, "SEARCH_FALLBACK", "embedded", ("embedded", "none")),
         es_url=_opt(env, "ES_URL"),

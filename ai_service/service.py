@@ -38,6 +38,7 @@ from ai_service.lists.config import sources_from_setting
 from ai_service.lists.fetch import http_fetcher
 from ai_service.lists.errors import ListLoadError
 from ai_service.lists.loader import ListsSnapshot, LoadedList, build_snapshot, list_checksums, read_sources
+from ai_service.lists.shrink import refuse_large_drops
 from ai_service.logging_setup import safe
 from ai_service.pipeline.decision import RiskBands
 from ai_service.pipeline.orchestrator import Pipeline
@@ -235,6 +236,8 @@ class ScreeningService:
             else:
                 snapshot, modes = await asyncio.to_thread(build_snapshot, blobs, previous)
                 index = None
+                current = self.generation.snapshot if self.generation is not None else None
+                refuse_large_drops(snapshot, current, self.settings.lists_max_drop)
             backend = await self._backend_for(snapshot, index)
         except Exception as exc:
             reason = _reason(exc)
