@@ -161,14 +161,6 @@ def _reload(r: dict) -> list[str]:
                      f"{' / '.join(str(c['list_status']) for c in checks)} | "
                      f"{' / '.join(str(c['detailed_status']) for c in checks)} | "
                      f"{' / '.join(_f(c['known_name_matches']) for c in checks)} |")
-    b = r.get("row_boundary_truncation") or {}
-    if b:
-        counts = sorted(set(b["entity_counts"].values()))
-        lines += ["", f"Outside the targets — a file cut exactly at a record boundary ({b['list']}): reload "
-                  f"{' / '.join(str(x['status']) for x in b['reloads'].values())}, {b['list']} then served "
-                  f"{', '.join(_f(c) for c in counts)} entities instead of {_f(b['baseline'])}. Such a file is "
-                  "well-formed, so no parser can reject it; only a plausibility rule (e.g. refuse a reload that "
-                  "drops a large share of a list) would, and the service has none."]
     lines += ["", "After restoring every source: reload "
               + " / ".join(str(x["status"]) for x in r["final_reload"].values()) + "; lists "
               + " / ".join(str(a["detailed_status"]) for a in r["after"].values()) + "."]
