@@ -34,8 +34,10 @@ import json
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -269,16 +271,22 @@ async def run(cfg: DriverConfig) -> dict:
     return result
 
 
-def main(argv: list[str]) -> int:
+def driver_main(doc: str | None, argv: list[str], start: Callable[[str], Coroutine[Any, Any, object]]) -> int:
+    """``python -m <driver> <config.json>``: run ``start(path)`` on uvloop (the event loop the
+    service's workers use too) or asyncio's; exit 2 with the usage when called otherwise."""
     if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
+        print(doc, file=sys.stderr)
         return 2
     try:
-        from uvloop import run as runner  # the event loop the service's workers use too
+        from uvloop import run as runner
     except ImportError:
         runner = asyncio.run
-    runner(run(DriverConfig.load(argv[0])))
+    runner(start(argv[0]))
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return driver_main(__doc__, argv, lambda path: run(DriverConfig.load(path)))
 
 
 if __name__ == "__main__":

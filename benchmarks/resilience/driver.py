@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks.load.driver import LOOPBACK, RawClient, read_bodies
+from benchmarks.load.driver import LOOPBACK, RawClient, driver_main, read_bodies
 
 # Transport failures a retry may cure: the connection was reset, or closed before a whole answer.
 RETRYABLE = (ConnectionError, asyncio.IncompleteReadError, BrokenPipeError)
@@ -199,15 +199,7 @@ async def run(cfg: Config) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
-        return 2
-    try:
-        from uvloop import run as runner  # the event loop the service's workers use too
-    except ImportError:
-        runner = asyncio.run
-    runner(run(Config.load(argv[0])))
-    return 0
+    return driver_main(__doc__, argv, lambda path: run(Config.load(path)))
 
 
 if __name__ == "__main__":
