@@ -20,7 +20,7 @@ file (bytes overwritten in the middle), files truncated mid-record (JSON, UN XML
 CSV), an empty file, an unreachable URL (the HTTP server stopped: its port closed).
 and a file cut exactly at a record boundary (OFAC CSV lines / FtM JSON lines): it parses,
 so only the service's plausibility rule refuses it (LISTS_MAX_DROP: a list may not lose
-more than 20 % of its entities in one reload).
+more than 20 % of its entities, and at least 5, in one reload).
 """
 
 from __future__ import annotations

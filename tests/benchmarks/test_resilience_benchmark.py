@@ -48,7 +48,7 @@ def test_worker_kill(small_run: dict) -> None:
 def test_reload_faults(small_run: dict) -> None:
     res = small_run["scenarios"]["reload_faults"]
     assert all(_met(res).values()), res["targets"]
-    assert set(res["faults"]) == {"corrupt", "truncated_ftm", "empty", "unreachable_url"}
+    assert set(res["faults"]) == {"corrupt", "truncated_ftm", "empty", "unreachable_url", "cut_at_record_boundary"}
     for fault in res["faults"].values():
         assert all(r["status"] == 409 for r in fault["reloads"].values())
     assert res["load"]["requests"] > 50

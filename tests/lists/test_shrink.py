@@ -23,15 +23,25 @@ def test_a_source_cut_short_keeps_the_previous_version(tmp_path: Path) -> None:
     source.write_bytes(ftm_lines(*PEOPLE))
     service = _service(source)
     asyncio.run(service.reload(trigger="startup"))
-    source.write_bytes(ftm_lines(*PEOPLE[:6]))  # "truncated" at a line end: still parses
+    source.write_bytes(ftm_lines(*PEOPLE[:5]))  # "truncated" at a line end: still parses
     with pytest.raises(Exception) as failed:
         asyncio.run(service.reload(trigger="admin"))
-    assert "would drop 40% of its entities (10 → 6)" in str(failed.value)
+    assert "would drop 50% of its entities (10 → 5)" in str(failed.value)
     assert service.generation.snapshot.total_entities == 10  # still served
     outcome = service.lists_status()[0]["last_refresh"]  # what /lists shows
     assert outcome["status"] == "failed" and "LISTS_MAX_DROP=0.2" in outcome["reason"]
     refreshed = asyncio.run(service.refresh())
     assert refreshed["status"] == "failed" and "LISTS_MAX_DROP" in refreshed["reason"]
+
+
+def test_small_lists_may_lose_a_few_entries(tmp_path: Path) -> None:
+    source = tmp_path / "a.ftm.json"
+    source.write_bytes(ftm_lines(*PEOPLE[:4]))
+    service = _service(source)
+    asyncio.run(service.reload(trigger="startup"))
+    source.write_bytes(ftm_lines(*PEOPLE[:3]))  # 25 % of a four-entry list: one delisting
+    asyncio.run(service.reload(trigger="admin"))
+    assert service.generation.snapshot.total_entities == 3
 
 
 def test_ordinary_delistings_and_a_deliberate_cut_are_applied(tmp_path: Path) -> None:
