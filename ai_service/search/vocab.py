@@ -102,7 +102,7 @@ class Vocabulary:
             if len(t) < MIN_TOKEN - 1:
                 continue
             variants = {t, *(t[:i] + t[i + 1 :] for i in range(len(t)))}
-            hashes.extend(hash(v) for v in variants)
+            hashes.extend(map(hash, variants))
             owners.extend([tid] * len(variants))
         h = np.array(hashes, dtype=np.int64)
         order = np.argsort(h, kind="stable")
