@@ -54,7 +54,6 @@ def clear_caches(index: EmbeddedIndex) -> None:
         vectors.embed_one,
         parts.parse_name,
         parts._word,
-        align.align,
         align._key_similarity,
         align.edit_sim,
         scoring.match_names,
