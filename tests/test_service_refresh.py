@@ -207,3 +207,20 @@ def test_a_loaded_snapshot_is_out_of_the_collectors_way(tmp_path: Path) -> None:
         _run(scenario)
     finally:
         gc.unfreeze()
+
+
+def test_a_load_takes_the_lists_out_of_the_collectors_way(tmp_path: Path) -> None:
+    import gc
+
+    from ai_service.service import GC_THRESHOLDS
+
+    source = tmp_path / "a.ftm.json"
+    source.write_bytes(BASE)
+    before = gc.get_threshold()
+    try:
+        _run(lambda: _service(f"a=ftm:{source}").reload(trigger="startup"))
+        # Frozen: full collections no longer walk the snapshot and index; rarer collections.
+        assert gc.get_freeze_count() > 0 and gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
