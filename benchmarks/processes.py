@@ -1,19 +1,36 @@
 """Child processes of the benchmarks, each in its own process group so that stopping one
 stops everything it started: ``kill_group``, a ``LoggedProcess`` base (log file, stop,
 tail) and ``Children``, which stops whatever is still running on exit, also on errors
-and on SIGTERM/SIGHUP.
+and on SIGTERM/SIGHUP; ``work_directory`` for their files.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["Children", "LoggedProcess", "kill_group"]
+__all__ = ["Children", "LoggedProcess", "kill_group", "work_directory"]
+
+
+@contextmanager
+def work_directory(prefix: str, keep: bool) -> Iterator[Path]:
+    """A fresh temporary directory for a benchmark's logs and files, removed afterwards
+    unless ``keep`` (``--keep``): then its path is printed."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        if keep:
+            print(f"work directory kept: {path}", file=sys.stderr)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def kill_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 10.0) -> None:

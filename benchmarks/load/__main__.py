@@ -44,7 +44,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -54,7 +53,7 @@ import httpx
 from ai_service.lists.config import parse_lists_spec
 from ai_service.lists.loader import load_sources_sync
 from benchmarks.es_failover.procs import free_port
-from benchmarks.processes import Children, LoggedProcess, kill_group
+from benchmarks.processes import Children, LoggedProcess, kill_group, work_directory
 from benchmarks.load import report, sysmon
 from benchmarks.load.texts import Load, build_load
 from benchmarks.quality.common import LISTS_DIR, REPO, RESULTS_DIR, lists_setting, machine, now_iso
@@ -632,20 +631,15 @@ def parse_args(argv: list[str]) -> tuple[Config, argparse.Namespace]:
 
 def main(argv: list[str]) -> int:
     cfg, _ = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="load-bench-"))
     try:
-        rep = run(cfg, workdir)
+        with work_directory("load-bench-", cfg.keep) as workdir:
+            rep = run(cfg, workdir)
     except CannotRun as exc:
         print(f"cannot run: {exc}", file=sys.stderr)
         return 2
     except TimeBound as exc:
         print(f"stopped: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if cfg.keep:
-            print(f"work directory kept: {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     if cfg.write:
         write_results(rep, cfg.out)
     for row in rep["budgets"]:

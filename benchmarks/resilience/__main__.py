@@ -26,15 +26,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.load import sysmon
-from benchmarks.processes import Children
+from benchmarks.processes import Children, work_directory
 from benchmarks.quality.common import machine, now_iso
 from benchmarks.resilience import reload_faults, report, slowloris, soak, worker_kill
 from benchmarks.resilience.common import CannotRun, Config, Context, say, source_state
@@ -132,17 +130,12 @@ def parse_args(argv: list[str]) -> tuple[Config, list[str]]:
 
 def main(argv: list[str]) -> int:
     cfg, names = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="resilience-"))
     try:
-        rep = run(cfg, names, workdir)
+        with work_directory("resilience-", cfg.keep) as workdir:
+            rep = run(cfg, names, workdir)
     except CannotRun as exc:
         print(f"cannot run: {exc}", file=sys.stderr)
         return 2
-    finally:
-        if cfg.keep:
-            print(f"work directory kept: {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     if cfg.write:
         write_results(rep, cfg.out)
         print(f"results: {cfg.out / 'resilience.md'}")
