@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 
 class ServiceError(Exception):
     status_code = 400
@@ -48,6 +50,14 @@ class MethodNotAllowed(ServiceError):
 class RequestTimeout(ServiceError):
     status_code = 408
     code = "request_timeout"
+
+    @classmethod
+    def json_body(cls, part: str, seconds: float, request_id: str | None) -> bytes:
+        """The 408 answer's JSON for the request ``part`` (headers, body) not received in time:
+        written by the protocol and the middleware themselves, below the app's error handlers."""
+        exc = cls(f"the request {part} was not received within {seconds:g} seconds",
+                  details={"timeout_seconds": seconds})
+        return orjson.dumps({**exc.to_dict(), "request_id": request_id})
 
 
 class PayloadTooLarge(ServiceError):

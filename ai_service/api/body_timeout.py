@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ai_service.errors import RequestTimeout
@@ -87,12 +86,8 @@ class BodyTimeoutMiddleware:
             await self._answer_408(scope, closing_send)
 
     async def _answer_408(self, scope: Scope, send: Send) -> None:
-        exc = RequestTimeout(f"the request body was not received within {self.seconds:g} seconds",
-                             details={"timeout_seconds": self.seconds})
-        body = exc.to_dict()
-        body["request_id"] = scope.get("state", {}).get("request_id")
-        payload = orjson.dumps(body)
-        await send({"type": "http.response.start", "status": exc.status_code,
+        payload = RequestTimeout.json_body("body", self.seconds, scope.get("state", {}).get("request_id"))
+        await send({"type": "http.response.start", "status": RequestTimeout.status_code,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})

@@ -22,8 +22,6 @@ import asyncio
 import logging
 from typing import Any
 
-import orjson
-
 from ai_service.errors import RequestTimeout
 
 log = logging.getLogger("ai_service.http")
@@ -54,9 +52,7 @@ except ImportError:  # httptools is pinned in current_requirements.txt; without 
 
 
 def _response_408(seconds: float) -> bytes:
-    exc = RequestTimeout(f"the request headers were not received within {seconds:g} seconds",
-                         details={"timeout_seconds": seconds})
-    body = orjson.dumps({**exc.to_dict(), "request_id": None})
+    body = RequestTimeout.json_body("headers", seconds, None)
     return (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
             b"content-length: %d\r\n\r\n%s" % (len(body), body))
 

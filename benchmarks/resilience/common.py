@@ -181,15 +181,8 @@ class Context:
                                     "timeout": self.cfg.request_timeout, "start_index": 31 * self._runs}),
                         encoding="utf-8")
         proc = self.child([sys.executable, "-m", "benchmarks.load.driver", str(conf)])
-        try:
-            proc.wait(timeout=seconds + self.cfg.request_timeout + 30)
-        except subprocess.TimeoutExpired:
-            kill_group(proc, signal.SIGKILL, 5.0)
-            raise RuntimeError("the closed-loop driver did not finish in time") from None
-        if proc.returncode != 0 or not out.exists():
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"closed-loop driver failed (exit {proc.returncode}): {err[-1500:]}")
-        return driver_summary(json.loads(out.read_text(encoding="utf-8")))
+        return driver_summary(child_output(proc, out, seconds + self.cfg.request_timeout + 30,
+                                           "the closed-loop driver"))
 
 
 class Drive:
@@ -212,10 +205,21 @@ class Drive:
     def result(self) -> dict:
         while self.running():
             time.sleep(0.05)
-        err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
-        if self.proc.returncode != 0 or not self.out.exists():
-            raise RuntimeError(f"driver failed (exit {self.proc.returncode}): {err[-1500:]}")
-        return json.loads(self.out.read_text(encoding="utf-8"))
+        return child_output(self.proc, self.out, 0.0, "the driver")
+
+
+def child_output(proc: subprocess.Popen, out: Path, timeout: float, what: str) -> dict:
+    """Wait (at most ``timeout`` s) for a child that writes its result as JSON to ``out``; a child
+    that overstays is killed, one that failed raises with the end of its stderr."""
+    try:
+        proc.wait(timeout=timeout or None)
+    except subprocess.TimeoutExpired:
+        kill_group(proc, signal.SIGKILL, 5.0)
+        raise RuntimeError(f"{what} did not finish in time") from None
+    if proc.returncode != 0 or not out.exists():
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise RuntimeError(f"{what} failed (exit {proc.returncode}): {err[-1500:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 # -- records ------------------------------------------------------------------------------------

@@ -17,13 +17,10 @@ timeout + 2 s (none left open longer), slow bodies and unfinished headers answer
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 import sys
 import time
 
-from benchmarks.processes import kill_group
-from benchmarks.resilience.common import Context, outcome, say, target
+from benchmarks.resilience.common import Context, child_output, outcome, say, target
 
 SLACK_SECONDS = 2.0
 P99_FACTOR, P99_ALLOWANCE_MS = 1.5, 5.0
@@ -47,15 +44,7 @@ def run(ctx: Context) -> dict:
     time.sleep(2.0)  # the slow connections are open before the measured load starts
     drove = ctx.drive(svc, cfg.slow_rate, cfg.slow_seconds)
     during = outcome(drove["records"])
-    try:
-        slow.wait(timeout=slow_seconds + 30)
-    except subprocess.TimeoutExpired:
-        kill_group(slow, signal.SIGKILL, 5.0)
-        raise RuntimeError("the slow client did not finish") from None
-    if slow.returncode != 0 or not result_path.exists():
-        err = slow.stderr.read().decode(errors="replace") if slow.stderr else ""
-        raise RuntimeError(f"the slow client failed (exit {slow.returncode}): {err[-1500:]}")
-    slow_out = json.loads(result_path.read_text(encoding="utf-8"))
+    slow_out = child_output(slow, result_path, slow_seconds + 30, "the slow client")
     conns = slow_out["connections"]
     kinds = _by_kind(conns, cfg.body_timeout, cfg.header_timeout)
     bursts = _bursts(drove, slow_out)
