@@ -27,9 +27,6 @@ def query_key(query: NameQuery, limit: int) -> Hashable:
     return (query.name, query.entity_type, tuple(query.variants), tuple(query.ids), query.dob, query.lists, limit)
 
 
-def copy_candidate(c: Candidate) -> Candidate:
-    # The explanation is built once per answer and never changed afterwards.
-    return Candidate(c.entity, c.score, list(c.matched_by), c.query, c.alias, c.explanation, False)
 
 
 class SearchCache:
@@ -56,10 +53,10 @@ class SearchCache:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-        return [copy_candidate(c) for c in found[0]], found[1]
+        return [c.copy() for c in found[0]], found[1]
 
     def put(self, token: Hashable, key: Hashable, answer: list[Candidate]) -> None:
-        kept = tuple(copy_candidate(c) for c in answer if c.score >= self.floor)
+        kept = tuple(c.copy() for c in answer if c.score >= self.floor)
         with self._lock:
             if token != self._token:
                 return  # the backend changed while this query ran

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
@@ -19,7 +18,7 @@ DERIVED_NAME_SIM = 0.6  # Антон / Антонов
 MIN_PART_SIM = 0.6  # below: the parts do not correspond
 COMPOUND_MIN = 0.9  # "Abubakr" vs "Abu" + "Bakr"
 INITIAL_WEIGHT = 2.0
-_SHARP_FROM = 0.9  # edit similarity below this drops steeply (see edit_sim)
+SHARP_FROM = 0.9  # edit similarity below this drops steeply (see edit_sim)
 
 # Match kinds reported in explanations.
 EXACT, FUZZY, INITIAL_MATCH, NAME_FORM, COMPOUND = "exact", "fuzzy", "initial", "name_form", "compound"
@@ -39,10 +38,11 @@ def skeleton(key: str) -> str:
     return key.translate(_CONSONANTS)
 
 
-_JW = JaroWinkler.normalized_similarity
+jaro_winkler = JaroWinkler.normalized_similarity
 _INDEL = Indel.normalized_similarity
 _OSA = OSA.normalized_similarity  # counts a swap of neighbours (Innocnet) as one edit
-_JW_FLOOR = 2 * (MIN_PART_SIM + 2.5 * _SHARP_FROM) / 3.5 - 1  # below: mix can't reach MIN_PART_SIM
+_quick_jw = jaro_winkler  # the pre-check's own name for it (tests switch the pre-check off through it)
+_JW_FLOOR = 2 * (MIN_PART_SIM + 2.5 * SHARP_FROM) / 3.5 - 1  # below: mix can't reach MIN_PART_SIM
 
 
 # Sizes: the search layer caches whole answers for names that come back, so these
@@ -53,12 +53,12 @@ _JW_FLOOR = 2 * (MIN_PART_SIM + 2.5 * _SHARP_FROM) / 3.5 - 1  # below: mix can't
 def edit_sim(a: str, b: str) -> float:
     """Edit similarity of two keys, sharpened: a typo stays ~0.9, a different
     word sharing a root (Medvedchuk / Medvedev, Petrov / Petrenko) falls away."""
-    jw = _JW(a, b)
+    jw = jaro_winkler(a, b)
     if jw < _JW_FLOOR:
         return 0.0
     indel = _INDEL(a, b)
     mix = (jw + max(indel, _OSA(a, b))) / 2
-    return mix if mix >= _SHARP_FROM else max(0.0, mix - 2.5 * (_SHARP_FROM - mix))
+    return mix if mix >= SHARP_FROM else max(0.0, mix - 2.5 * (SHARP_FROM - mix))
 
 
 _PATRONYMIC_CORES = ("oviq", "eviq", "ivn", "ovn", "evn", "iqn")
@@ -72,11 +72,7 @@ def part_similarity(q: Part, l: Part) -> tuple[float, str]:
     """Similarity of two name parts and how they matched."""
     if q.key == l.key:
         return 1.0, EXACT
-    return _key_similarity(q.key, q.kind, l.key, l.kind, _CYRILLIC.search(q.text) is not None
-                           and _CYRILLIC.search(l.text) is not None)
-
-
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+    return _key_similarity(q.key, q.kind, l.key, l.kind, q.cyrillic and l.cyrillic)
 
 
 @lru_cache(maxsize=65_536)
@@ -137,14 +133,23 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
     in practice. Used parts are tracked in int bitmasks (cheaper than sets).
     """
     cands: list[tuple[float, float, int, int, str]] = []
-    l_cyr = [_CYRILLIC.search(p.text) is not None for p in lparts]
-    for i, (qk, qkind, qw, qtext) in enumerate(qparts):
-        q_cyr = _CYRILLIC.search(qtext) is not None
-        for j, (lk, lkind, lw, ltext) in enumerate(lparts):
+    for i, (qk, qkind, qw, _, q_cyr, q_group) in enumerate(qparts):
+        # Pairs that may reach MIN_PART_SIM without edit similarity: initials,
+        # patronymics, forms of one given name (Микола / Николай).
+        q_initial, q_patronymic = qkind == INITIAL, qkind == PATRONYMIC
+        for j, (lk, lkind, lw, _, l_cyr, l_group) in enumerate(lparts):
             if qk == lk:
                 cands.append((1.0, qw + lw, i, j, EXACT))
                 continue
-            sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr[j])
+            if not (q_initial or lkind == INITIAL or (q_patronymic and lkind == PATRONYMIC)
+                    or (q_group and q_group == l_group)) \
+                    and _quick_jw(qk, lk) < _JW_FLOOR - 1e-9 \
+                    and (q_cyr and l_cyr or qk[0] != lk[0] or not -2 <= len(qk) - len(lk) <= 2):
+                # Neither edit similarity nor a shared consonant skeleton can reach
+                # MIN_PART_SIM (see _key_similarity): most pairs of a search end
+                # here, for the price of one Jaro-Winkler in C.
+                continue
+            sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr)
             if kind == INITIAL_MATCH and _latin_initial_differs(qparts[i], lparts[j]):
                 continue
             if sim >= MIN_PART_SIM:
@@ -161,8 +166,11 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
             pairs.append(((i,), (j,), sim, kind, INITIAL_WEIGHT if kind == INITIAL_MATCH else w2 / 2))
     free_q = (1 << len(qparts)) - 1 & ~used_q
     free_l = (1 << len(lparts)) - 1 & ~used_l
-    # A compound needs one free part on one side and two adjacent free ones on the other.
-    if free_q and free_l and (free_q & (free_q >> 1) or free_l & (free_l >> 1)):
+    # A compound needs one free part on one side and two adjacent free ones on the other,
+    # starting with the same letter (most pairs of names fail that: checked before the loops).
+    if free_q and free_l and (free_q & (free_q >> 1) or free_l & (free_l >> 1)) \
+            and not {p.key[0] for i, p in enumerate(qparts) if free_q >> i & 1}.isdisjoint(
+                [p.key[0] for j, p in enumerate(lparts) if free_l >> j & 1]):
         pairs.extend(_compounds(qparts, lparts, used_q, used_l))
     return tuple(pairs)
 
@@ -185,14 +193,15 @@ def _compounds(qparts: tuple[Part, ...], lparts: tuple[Part, ...], used_q: int, 
         for i, p in enumerate(one):
             if used_one & (1 << i) or p.kind == INITIAL:
                 continue
+            key = p.key
             for j in range(len(two) - 1):
-                if used_two & (3 << j):
+                left, right = two[j].key, two[j + 1].key
+                # Cheap rejections first, before joining: a >= 0.9 match starts alike and is
+                # about as long.
+                if left[0] != key[0] or not -2 <= len(left) + len(right) - len(key) <= 2 or used_two & (3 << j):
                     continue
-                joined = two[j].key + two[j + 1].key
-                # Cheap rejections first: a >= 0.9 match starts alike and is about as long.
-                if joined[0] != p.key[0] or abs(len(joined) - len(p.key)) > 2:
-                    continue
-                sim = 1.0 if joined == p.key else edit_sim(p.key, joined)
+                joined = left + right
+                sim = 1.0 if joined == key else edit_sim(key, joined)
                 if sim >= COMPOUND_MIN:
                     used_one |= 1 << i
                     used_two |= 3 << j

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Protocol
 
 from ai_service.lists.model import Entity, Identifier
@@ -25,17 +26,50 @@ class NameQuery:
     lists: frozenset[str] | None = None  # restrict to these list names
 
 
-@dataclass(slots=True)
-class Candidate:
-    """A list entity proposed for a query, with its score in [0, 1]."""
+Explainer = Callable[[], dict]
 
-    entity: Entity
-    score: float
-    matched_by: list[str]  # id | name_exact | name_fuzzy | name_vector
-    query: str  # the extracted name or id value that found it
-    alias: str  # the list name (primary or alias) that matched best
-    explanation: dict = field(default_factory=dict)
-    cleared: bool = False  # a reviewer cleared this (query, entity) pair before
+
+class Candidate:
+    """A list entity proposed for a query, with its score in [0, 1].
+
+    ``explanation`` may be given as a function that builds it: most candidates a
+    search scores are dropped below the reporting threshold, and building their
+    explanations was a fifth of a first-time search. It is built on first access.
+    """
+
+    __slots__ = ("entity", "score", "matched_by", "query", "alias", "_explanation", "cleared")
+
+    def __init__(self, entity: Entity, score: float, matched_by: list[str], query: str, alias: str,
+                 explanation: dict | Explainer | None = None, cleared: bool = False) -> None:
+        self.entity = entity
+        self.score = score
+        self.matched_by = matched_by  # id | name_exact | name_fuzzy | name_vector
+        self.query = query  # the extracted name or id value that found it
+        self.alias = alias  # the list name (primary or alias) that matched best
+        self._explanation = {} if explanation is None else explanation
+        self.cleared = cleared  # a reviewer cleared this (query, entity) pair before
+
+    @property
+    def explanation(self) -> dict:
+        got = self._explanation
+        if not isinstance(got, dict):
+            got = self._explanation = got()
+        return got
+
+    @explanation.setter
+    def explanation(self, value: dict) -> None:
+        self._explanation = value
+
+    def copy(self) -> Candidate:
+        """An independent copy, not cleared; the explanation (built or not) is shared:
+        it is never changed once built."""
+        return Candidate(self.entity, self.score, list(self.matched_by), self.query, self.alias,
+                         self._explanation)
+
+    def __repr__(self) -> str:
+        return (f"Candidate(entity={self.entity.entity_id!r}, list={self.entity.list!r}, score={self.score!r}, "
+                f"matched_by={self.matched_by!r}, query={self.query!r}, alias={self.alias!r}, "
+                f"cleared={self.cleared!r})")
 
     def to_dict(self) -> dict:
         e = self.entity

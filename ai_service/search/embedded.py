@@ -100,12 +100,7 @@ class EmbeddedBackend:
             scored = self._rescore(idx, query, found, scored)
         kept = [(ev, pos, by) for pos, (ev, by) in scored.items() if ev.score >= self.min_score]
         kept.sort(key=lambda x: (-x[0].score, x[1]))
-        out: list[Candidate] = []
-        for ev, pos, by in kept[:limit]:
-            cand = to_candidate(ev, idx.entities[pos], by)
-            cand.explanation["retrieved_by"] = by
-            out.append(cand)
-        return out
+        return [to_candidate(ev, idx.entities[pos], by) for ev, pos, by in kept[:limit]]
 
     def _rescore(
         self,

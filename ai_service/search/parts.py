@@ -26,6 +26,17 @@ class Part(NamedTuple):
     kind: int
     weight: float
     text: str  # the word as written, for explanations
+    cyrillic: bool  # written in Cyrillic (the scorer treats its vowels as spelled)
+    given_group: int  # UA/RU/Latin given-name group of a NAME part, 0 when none
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def make_part(key: str, kind: int, text: str) -> Part:
+    """A part with everything the aligner asks of it computed once (parses are cached)."""
+    group = name_forms.given_group(key) if kind == NAME else 0
+    return Part(key, kind, _weight(key, kind), text, _CYRILLIC.search(text) is not None, group)
 
 
 class ParsedName(NamedTuple):
@@ -76,7 +87,7 @@ def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
             kind = NAME
         if kind == NAME and name_forms.patronymic(key) is not None:
             kind = PATRONYMIC
-        out.append(Part(key, kind, _weight(key, kind), text))
+        out.append(make_part(key, kind, text))
     return tuple(out)
 
 
@@ -123,7 +134,7 @@ def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
         # Particles precede the name they belong to (al Bashir, van Gogh, le Pen); a last
         # word that looks like one is a name itself (Amy Lee, John Lie).
         last = parts[-1]
-        parts[-1] = Part(last.key, NAME, _weight(last.key, NAME), last.text)
+        parts[-1] = make_part(last.key, NAME, last.text)
     significant = sum(1 for p in parts if p.kind != PARTICLE and p.kind != DESCRIPTIVE)
     return ParsedName(tuple(parts), tuple(removed), " ".join(sorted(p.key for p in parts)), significant,
                       surname_parts)
@@ -139,7 +150,7 @@ def _nasab(parts: list[Part], surname_parts: int) -> list[Part]:
     for i in range(max(surname_parts, 1), len(out)):
         prev = out[i - 1]
         if prev.kind == PARTICLE and prev.key in _NASAB_PARTICLES and out[i].kind == NAME and i + 1 < len(out):
-            out[i] = Part(out[i].key, PATRONYMIC, _weight(out[i].key, PATRONYMIC), out[i].text)
+            out[i] = make_part(out[i].key, PATRONYMIC, out[i].text)
     return out
 
 

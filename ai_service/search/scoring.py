@@ -323,11 +323,20 @@ def matched_by(ev: Evaluation) -> list[str]:
 
 
 def to_candidate(ev: Evaluation, entity: Entity, retrievers: list[str] | None = None) -> Candidate:
-    """Build the response object (explanation included) for a kept evaluation."""
+    """The response object for a kept evaluation; its explanation is built when read.
+
+    ``retrievers`` (the backends' retrievers that found it) join ``matched_by`` and
+    are listed as ``retrieved_by`` in the explanation.
+    """
     by = matched_by(ev)
     for r in retrievers or ():
         if r not in by:
             by.append(r)
+    query = ev.id_value if ev.id_value is not None and ev.name_score < 0.5 else ev.query
+    return Candidate(entity, ev.score, by, query, ev.alias, lambda: _candidate_explanation(ev, retrievers))
+
+
+def _candidate_explanation(ev: Evaluation, retrievers: list[str] | None) -> dict:
     explanation: dict = {
         "score": _r(ev.score),
         "features": {
@@ -343,8 +352,9 @@ def to_candidate(ev: Evaluation, entity: Entity, retrievers: list[str] | None = 
     }
     if ev.id_value is not None:
         explanation["matched_id"] = ev.id_value
-    query = ev.id_value if ev.id_value is not None and ev.name_score < 0.5 else ev.query
-    return Candidate(entity, ev.score, by, query, ev.alias, explanation)
+    if retrievers is not None:
+        explanation["retrieved_by"] = list(retrievers)
+    return explanation
 
 
 def score_candidate(query: NameQuery, entity: Entity) -> Candidate | None:

@@ -107,22 +107,20 @@ class VectorIndex:
         """Top ``k`` (row id, cosine) within the nearest clusters, best first."""
         if self.size == 0:
             return []
-        near = np.argsort(self.centroids @ query)[-self.probes :]
-        found_rows: list[np.ndarray] = []
-        found_sims: list[np.ndarray] = []
+        near = np.argpartition(self.centroids @ query, -self.probes)[-self.probes :] \
+            if self.centroids.shape[0] > self.probes else np.arange(self.centroids.shape[0])
+        bounds = self.bounds
+        found: list[tuple[int, float]] = []  # (sorted position, cosine): few pass min_sim
         for c in near.tolist():
-            lo, hi = int(self.bounds[c]), int(self.bounds[c + 1])
+            lo, hi = int(bounds[c]), int(bounds[c + 1])
             if hi > lo:
                 sims = self.sorted[lo:hi] @ query
                 keep = np.flatnonzero(sims >= min_sim)
-                found_rows.append(keep + lo)
-                found_sims.append(sims[keep])
-        if not found_rows:
-            return []
-        pos = np.concatenate(found_rows)
-        sims = np.concatenate(found_sims)
-        top = np.argsort(-sims, kind="stable")[:k]
-        return [(int(self.rows[p]), float(s)) for p, s in zip(pos[top], sims[top])]
+                if keep.size:
+                    found.extend(zip((keep + lo).tolist(), sims[keep].tolist()))
+        found.sort(key=lambda x: -x[1])  # stable: ties keep cluster order
+        rows = self.rows
+        return [(int(rows[p]), s) for p, s in found[:k]]
 
     def brute_force(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Exact top ``k`` over all rows (to measure the IVF's recall)."""

@@ -132,12 +132,7 @@ class ElasticsearchBackend:
             scored = _rescore(query, found, known, scored)
         kept = [(ev, pos, by) for pos, (ev, by) in scored.items() if ev.score >= self.min_score]
         kept.sort(key=lambda x: (-x[0].score, x[1]))
-        out: list[Candidate] = []
-        for ev, pos, by in kept[:limit]:
-            cand = to_candidate(ev, known[pos][0], by)
-            cand.explanation["retrieved_by"] = by
-            out.append(cand)
-        return out
+        return [to_candidate(ev, known[pos][0], by) for ev, pos, by in kept[:limit]]
 
 
 def _rescore(query: NameQuery, found: RankFusion, known: dict[int, tuple[Entity, Aliases]], done: Scored) -> Scored:
