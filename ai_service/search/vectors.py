@@ -110,17 +110,22 @@ class VectorIndex:
         near = np.argpartition(self.centroids @ query, -self.probes)[-self.probes :] \
             if self.centroids.shape[0] > self.probes else np.arange(self.centroids.shape[0])
         bounds = self.bounds
-        found: list[tuple[int, float]] = []  # (sorted position, cosine): few pass min_sim
+        found_rows: list[np.ndarray] = []
+        found_sims: list[np.ndarray] = []
         for c in near.tolist():
             lo, hi = int(bounds[c]), int(bounds[c + 1])
             if hi > lo:
                 sims = self.sorted[lo:hi] @ query
                 keep = np.flatnonzero(sims >= min_sim)
-                if keep.size:
-                    found.extend(zip((keep + lo).tolist(), sims[keep].tolist()))
-        found.sort(key=lambda x: -x[1])  # stable: ties keep cluster order
-        rows = self.rows
-        return [(int(rows[p]), s) for p, s in found[:k]]
+                if keep.size:  # with a threshold, most probes keep nothing
+                    found_rows.append(keep + lo)
+                    found_sims.append(sims[keep])
+        if not found_rows:
+            return []
+        pos = np.concatenate(found_rows) if len(found_rows) > 1 else found_rows[0]
+        sims = np.concatenate(found_sims) if len(found_sims) > 1 else found_sims[0]
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(int(self.rows[p]), s) for p, s in zip(pos[top].tolist(), sims[top].tolist())]
 
     def brute_force(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Exact top ``k`` over all rows (to measure the IVF's recall)."""
