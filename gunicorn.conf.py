@@ -109,22 +109,27 @@ def on_starting(server: Any) -> None:
         server.log.info("prometheus multiprocess directory ready", extra={"path": path})
 
 
-def when_ready(server: Any) -> None:
-    """Master, bound and about to fork: read, parse and index the lists once for every worker
-    (ai_service/preload.py; LISTS_PRELOAD=false turns it off). A bad setting is left for the
-    workers to report, as without the preload."""
+def _preload_settings() -> Any:
+    """The settings when the master preloads the lists (LISTS_PRELOAD, ai_service/preload.py), else
+    None. A bad setting is left for the workers to report, as without the preload."""
     from ai_service.config import ConfigError, load_settings
+    from ai_service.preload import wanted
 
     try:
         settings = load_settings()
     except ConfigError:
-        return
-    if not settings.lists_preload or (settings.search_backend == "elasticsearch"
-                                      and settings.search_fallback != "embedded"):
-        return
-    from ai_service.preload import preload
+        return None
+    return settings if wanted(settings) else None
 
-    preload(settings)
+
+def when_ready(server: Any) -> None:
+    """Master, bound and about to fork: read, parse and index the lists once for every worker
+    (ai_service/preload.py; LISTS_PRELOAD=false turns it off)."""
+    settings = _preload_settings()
+    if settings is not None:
+        from ai_service.preload import preload
+
+        preload(settings)
 
 
 def child_exit(server: Any, worker: Any) -> None:
@@ -142,3 +147,14 @@ def on_exit(server: Any) -> None:
     path = os.environ.get(MULTIPROC_ENV)
     if path and path == default_multiprocess_dir():
         shutil.rmtree(path, ignore_errors=True)
+
+
+# Gunicorn executes this file as module "__config__" just before it imports the app (~1 s, with
+# preload_app), while the second core is idle: start reading and parsing the lists now, in a
+# forked helper; when_ready continues from there. Not when tests or tools import this file.
+if __name__ == "__config__":
+    _settings = _preload_settings()
+    if _settings is not None:
+        from ai_service.preload import begin
+
+        begin(_settings)

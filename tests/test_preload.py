@@ -10,8 +10,10 @@ import pytest
 
 from ai_service import preload
 from ai_service.config import Settings
+from ai_service.lists.loader import list_checksums
 from ai_service.service import ScreeningService
 from tests.lists.delta_fixtures import BASE, ftm_lines, person
+from tests.search.index_compare import assert_same_index
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +78,47 @@ def test_urls_and_unreadable_sources_are_left_to_the_workers(tmp_path: Path) -> 
     assert preload.preload(Settings(lists="a=ftm:http://127.0.0.1:9/list.json")) is None
     assert preload.preload(Settings(lists=f"a=ftm:{tmp_path / 'missing.json'}")) is None
     assert preload.adoptable("a=ftm:http://127.0.0.1:9/list.json", []) is None
+
+
+# -- begun before the app import (gunicorn.conf.py), continued in when_ready -------------------------
+
+
+def _two_sources(tmp_path: Path) -> str:
+    (tmp_path / "a.ftm.json").write_bytes(BASE)
+    (tmp_path / "b.ftm.json").write_bytes(ftm_lines(person("b1", "Вигаданий Другий Тестенко")))
+    return f"a=ftm:{tmp_path / 'a.ftm.json'},b=ftm:{tmp_path / 'b.ftm.json'}"
+
+
+def test_a_begun_preload_is_continued_and_equals_a_fresh_one(tmp_path: Path) -> None:
+    settings = Settings(lists=_two_sources(tmp_path))
+    fresh = preload.preload(settings)
+    assert fresh is not None
+    preload.forget()
+    preload.begin(settings)
+    preload.begin(settings)  # a second call (Gunicorn re-reading its config) starts nothing more
+    begun = preload._begun
+    assert begun is not None
+    pre = preload.preload(settings)
+    assert pre is not None and preload._begun is None
+    assert pre.checksums == fresh.checksums == list_checksums(begun.blobs)
+    assert list(pre.snapshot.entities()) == list(fresh.snapshot.entities())
+    assert_same_index(pre.index, fresh.index)
+    preload.begin(settings)  # after the preload: nothing to begin
+    assert preload._begun is None
+    assert _start(settings).last_reload["lists"] == {"a": "preloaded", "b": "preloaded"}
+
+
+def test_a_begun_preload_of_other_lists_is_dropped(tmp_path: Path) -> None:
+    lists = _two_sources(tmp_path)
+    preload.begin(Settings(lists=lists))
+    pre = preload.preload(Settings(lists=lists.split(",")[0]))
+    assert pre is not None and set(pre.snapshot.lists) == {"a"}
+
+
+def test_nothing_begins_when_the_preload_does_not_apply(tmp_path: Path) -> None:
+    lists = _two_sources(tmp_path)
+    preload.begin(Settings(lists=lists, lists_preload=False))
+    preload.begin(Settings(lists=lists, search_backend="elasticsearch", search_fallback="none"))
+    preload.begin(Settings(lists="a=ftm:http://127.0.0.1:9/list.json"))
+    preload.begin(Settings(lists=f"a=ftm:{tmp_path / 'missing.json'}"))  # preload() reports it later
+    assert preload._begun is None

@@ -20,7 +20,7 @@ import hashlib
 import os
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ai_service.lists import ftm, nsdc, ofac, sfms, un_xml
@@ -31,7 +31,7 @@ from ai_service.lists.model import Entity
 from ai_service.lists.snapshot import ListsSnapshot, LoadedList, display_location
 
 __all__ = ["Fetch", "ListsSnapshot", "LoadedList", "SourceBytes", "build_snapshot", "list_checksums",
-           "load_sources", "load_sources_sync", "read_sources"]
+           "load_sources", "load_sources_sync", "parse_source", "read_sources"]
 
 Fetch = Callable[[str], Awaitable[bytes]]
 _PARSERS: dict[str, Callable[[bytes, str], list[Entity]]] = {
@@ -49,9 +49,11 @@ class SourceBytes:
     """Everything one configured source contributed, read but not parsed."""
 
     source: ListSource
-    main: bytes
-    companions: tuple[bytes | None, ...] = ()  # OFAC alt.csv, add.csv (None = absent)
-    deltas: tuple[DeltaFile, ...] = ()  # ftm_delta sources only (their ``main`` is empty)
+    # The bytes are not in repr: asyncio.run() formats its main task's result when it restores
+    # the SIGINT handler, and megabytes of repr cost 0.2 s (as for LoadedList.entities).
+    main: bytes = field(repr=False)
+    companions: tuple[bytes | None, ...] = field(default=(), repr=False)  # OFAC alt.csv, add.csv (None = absent)
+    deltas: tuple[DeltaFile, ...] = field(default=(), repr=False)  # ftm_delta sources only (``main`` is empty)
 
     @property
     def checksummed(self) -> list[bytes]:
@@ -194,10 +196,13 @@ def list_checksums(blobs: list[SourceBytes]) -> list[tuple[str, str]]:
     return [(name, _checksums(merge)[1]) for name, merge in _merges(blobs).items()]
 
 
-def build_snapshot(blobs: list[SourceBytes], previous: ListsSnapshot | None = None
+def build_snapshot(blobs: list[SourceBytes], previous: ListsSnapshot | None = None,
+                   parse: Callable[[SourceBytes], list[Entity]] | None = None
                    ) -> tuple[ListsSnapshot, dict[str, str]]:
     """The snapshot of ``blobs`` and how each list was obtained: "unchanged" (the previous
-    list reused), "delta" (new delta files applied to the previous entities) or "full"."""
+    list reused), "delta" (new delta files applied to the previous entities) or "full".
+    ``parse`` gives one source's entities (default ``parse_source``; the Gunicorn master's
+    preload passes the entities it parsed in advance, ``ai_service/preload_split.py``)."""
     loaded_at = time.time()
     lists: dict[str, LoadedList] = {}
     modes: dict[str, str] = {}
@@ -212,7 +217,7 @@ def build_snapshot(blobs: list[SourceBytes], previous: ListsSnapshot | None = No
             by_id = {e.entity_id: e for e in old.entities}
             pending, modes[name] = merge.deltas[len(old.deltas):], "delta"
         else:
-            by_id, pending, modes[name] = _parse_bases(merge.bases), merge.deltas, "full"
+            by_id, pending, modes[name] = _parse_bases(merge.bases, parse or _parse), merge.deltas, "full"
         for delta in pending:
             by_id = _apply(name, delta, by_id)
         version = base_checksum[:12] + (f"+{merge.deltas[-1].version}" if merge.deltas else "")
@@ -237,10 +242,10 @@ def _extends(old: LoadedList, base_checksum: str, deltas: list[DeltaFile]) -> bo
     return old.base_checksum == base_checksum and applied == given
 
 
-def _parse_bases(bases: list[SourceBytes]) -> dict[str, Entity]:
+def _parse_bases(bases: list[SourceBytes], parse: Callable[[SourceBytes], list[Entity]]) -> dict[str, Entity]:
     by_id: dict[str, Entity] = {}
     for blob in bases:
-        for entity in _parse(blob):
+        for entity in parse(blob):
             by_id[entity.entity_id] = entity  # a later source's entry replaces an earlier one
     return by_id
 
@@ -252,6 +257,11 @@ def _apply(name: str, delta: DeltaFile, by_id: dict[str, Entity]) -> dict[str, E
         raise ListLoadError(name, display_location(delta.location), f"{exc.where}: {exc.reason}") from None
     except Exception as exc:  # as in _parse: no source text in the message
         raise ListLoadError(name, display_location(delta.location), f"delta failed ({type(exc).__name__})") from exc
+
+
+def parse_source(blob: SourceBytes) -> list[Entity]:
+    """One (non-delta) source's entities; ``ListLoadError`` naming the source when it is bad."""
+    return _parse(blob)
 
 
 def _parse(blob: SourceBytes) -> list[Entity]:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+from ai_service.forked import Forked
 from ai_service.lists.model import Entity
 from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
 from ai_service.search.scoring import keyed_aliases
@@ -40,6 +42,8 @@ def core_tokens(key: str) -> list[str]:
     weak = weak_keys()
     phrases = weak_phrases()
     tokens = key.split()
+    if weak.isdisjoint(tokens) and phrases.keys().isdisjoint(tokens):
+        return tokens  # most names: nothing to drop (two C-level set checks, not a loop)
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -59,6 +63,38 @@ def exact_key(tokens: Iterable[str]) -> str:
     return " ".join(sorted(tokens))
 
 
+class EntityKeys(NamedTuple):
+    """What the index takes from one entity: a pure function of it (``entity_keys``), so it can
+    be computed anywhere — the Gunicorn master's preload computes part of them in a forked helper."""
+
+    aliases: list[tuple[str, bool]]  # (alias, weak), one per distinct key
+    keys: list[str]  # the non-empty name keys, in alias order: one vector row each
+    exact: list[str]  # exact keys of the names that have core tokens
+    tokens: list[str]  # distinct core tokens longer than one letter, in first-seen order
+    ids: list[str]  # normalized identifiers long enough to look up
+
+
+def entity_keys(e: Entity) -> EntityKeys:
+    ids = [value for value in (normalize_id(ident.value) for ident in e.ids) if len(value) >= MIN_ID_LENGTH]
+    distinct = keyed_aliases(e)  # uk and en spellings often share one key
+    keys: list[str] = []
+    exact: list[str] = []
+    tokens: list[str] = []
+    seen: set[str] = set()
+    for _, _, key in distinct:
+        if not key:
+            continue
+        keys.append(key)
+        core = core_tokens(key)
+        if core:
+            exact.append(exact_key(core))
+        for tok in core:
+            if len(tok) > 1 and tok not in seen:
+                seen.add(tok)
+                tokens.append(tok)
+    return EntityKeys([(name, weak) for name, weak, _ in distinct], keys, exact, tokens, ids)
+
+
 @dataclass(frozen=True, slots=True)
 class EmbeddedIndex:
     entities: list[Entity]
@@ -76,9 +112,17 @@ class EmbeddedIndex:
     _masks: dict[frozenset[str], np.ndarray]
 
     @classmethod
-    def build(cls, entities: Iterable[Entity]) -> EmbeddedIndex:
+    def build(cls, entities: Iterable[Entity], keys: Sequence[EntityKeys] | None = None, *,
+              fork_vectors: bool = False) -> EmbeddedIndex:
+        """``keys``: ``entity_keys`` of each entity when already computed. ``fork_vectors``: embed
+        and cluster the name vectors in a forked child meanwhile (``ai_service.forked``; only in
+        a process without other threads — the Gunicorn master's preload)."""
         started = time.perf_counter()
         ents = list(entities)
+        if keys is None:
+            keys = [entity_keys(e) for e in ents]
+        elif len(keys) != len(ents):
+            raise ValueError(f"{len(keys)} entity keys for {len(ents)} entities")
         list_names = tuple(sorted({e.list for e in ents}))
         list_pos = {name: i for i, name in enumerate(list_names)}
         entity_list = np.fromiter((list_pos[e.list] for e in ents), dtype=np.int16, count=len(ents))
@@ -89,31 +133,32 @@ class EmbeddedIndex:
         row_keys: list[str] = []
         row_entity: list[int] = []
         aliases: list[list[tuple[str, bool]]] = []
-        for pos, e in enumerate(ents):
-            for ident in e.ids:
-                value = normalize_id(ident.value)
-                if len(value) >= MIN_ID_LENGTH:
-                    _add(ids, value, pos)
-            seen_tokens: set[str] = set()
-            distinct = keyed_aliases(e)  # uk and en spellings often share one key
-            aliases.append([(name, weak) for name, weak, _ in distinct])
-            for _, _, key in distinct:
-                if not key:
-                    continue
-                row_keys.append(key)
-                row_entity.append(pos)
-                core = core_tokens(key)
-                if core:
-                    _add(exact, exact_key(core), pos)
-                for tok in core:
-                    if len(tok) > 1 and tok not in seen_tokens:
-                        seen_tokens.add(tok)
-                        postings.setdefault(tok, []).append(pos)
+        for pos, k in enumerate(keys):
+            for value in k.ids:
+                _add(ids, value, pos)
+            aliases.append(k.aliases)
+            row_keys.extend(k.keys)
+            row_entity.extend([pos] * len(k.keys))
+            for key in k.exact:
+                _add(exact, key, pos)
+            for tok in k.tokens:
+                got = postings.get(tok)
+                if got is None:
+                    postings[tok] = [pos]
+                else:
+                    got.append(pos)
 
-        n = max(len(ents), 1)
-        post_arrays = {t: np.asarray(p, dtype=np.int32) for t, p in postings.items()}
-        idf = {t: math.log(1.0 + n / len(p)) for t, p in postings.items()}
-        vectors = VectorIndex(embed(row_keys, DIM))
+        forked = Forked(_vector_index, row_keys) if fork_vectors else None
+        try:
+            n = max(len(ents), 1)
+            post_arrays = {t: np.asarray(p, dtype=np.int32) for t, p in postings.items()}
+            idf = {t: math.log(1.0 + n / len(p)) for t, p in postings.items()}
+            vocab = Vocabulary(list(post_arrays))
+        except BaseException:
+            if forked is not None:
+                forked.cancel()  # else it would wait forever to hand over its result
+            raise
+        vectors = forked.result() if forked is not None else _vector_index(row_keys)
         return cls(
             entities=ents,
             aliases=aliases,
@@ -123,7 +168,7 @@ class EmbeddedIndex:
             exact={k: tuple(v) for k, v in exact.items()},
             postings=post_arrays,
             idf=idf,
-            vocab=Vocabulary(list(post_arrays)),
+            vocab=vocab,
             row_entity=np.asarray(row_entity, dtype=np.int32),
             vectors=vectors,
             build_seconds=time.perf_counter() - started,
@@ -172,6 +217,10 @@ class EmbeddedIndex:
             "index_memory_mb": round((arrays + containers) / 2**20, 1),
             "build_seconds": round(self.build_seconds, 3),
         }
+
+
+def _vector_index(row_keys: list[str]) -> VectorIndex:
+    return VectorIndex(embed(row_keys, DIM))
 
 
 def _add(table: dict[str, list[int]], key: str, pos: int) -> None:

@@ -59,6 +59,21 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         assert callable(getattr(cfg, hook))
 
 
+def test_the_lists_preload_begins_only_when_gunicorn_executes_the_config(monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    from ai_service import preload
+
+    begun: list[object] = []
+    monkeypatch.setattr(preload, "begin", begun.append)
+    load_conf(monkeypatch, tmp_path)  # imported by a test or a tool: nothing starts
+    assert begun == []
+    runpy.run_path(str(CONF), run_name="__config__")  # the module name Gunicorn gives its config
+    assert len(begun) == 1 and begun[0].lists_preload
+    monkeypatch.setenv("LISTS_PRELOAD", "false")
+    runpy.run_path(str(CONF), run_name="__config__")
+    assert len(begun) == 1
+
+
 def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     cfg = gunicorn_config(load_conf(monkeypatch, tmp_path, SERVICE_HOST="::1", SERVICE_PORT="9100",
                                     SERVICE_WORKERS="4", GUNICORN_PRELOAD="false", GUNICORN_ACCESS_LOG="1",

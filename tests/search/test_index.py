@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
+import pytest
 
 from ai_service.lists.model import Entity, Identifier
-from ai_service.search.index import EmbeddedIndex, core_tokens
+from ai_service.search import index as index_module
+from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
+from ai_service.search.index import EmbeddedIndex, core_tokens, entity_keys, exact_key
+from ai_service.search.scoring import keyed_aliases
 from ai_service.search.vectors import VectorIndex, embed, embed_one
 from ai_service.search.vocab import Vocabulary
+from ai_service.search.weak_tokens import weak_keys, weak_phrases
 from ai_service.text.translit import name_key
+from tests.search.index_compare import assert_same_index
 
 ENTITIES = [
     Entity("a", "1", "person", ["Ковриков Роман Валерійович", "Kovrykov Roman Valeriiovych"],
@@ -118,3 +125,88 @@ def test_build_speed_on_real_list(nsdc_entities: list[Entity]) -> None:
     stats = idx.stats()
     assert stats["entities"] == len(nsdc_entities) and stats["vocabulary"] > 5000
     assert elapsed < 3.0  # ~0.7 s measured for 13k entities
+
+
+# -- the build as it was before the per-entity keys (EntityKeys) and the forked vectors -----------
+
+
+def _core_tokens_loop(key: str) -> list[str]:
+    """core_tokens without its fast path: the loop that decides every case."""
+    weak, phrases = weak_keys(), weak_phrases()
+    tokens, out, i = key.split(), [], 0
+    while i < len(tokens):
+        for phrase in phrases.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            if tokens[i] not in weak:
+                out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _reference_build(entities: list[Entity]) -> EmbeddedIndex:
+    """The original single loop over entities; the optimized build must equal it exactly."""
+    list_names = tuple(sorted({e.list for e in entities}))
+    entity_list = np.fromiter((list_names.index(e.list) for e in entities), dtype=np.int16, count=len(entities))
+    ids: dict[str, list[int]] = {}
+    exact: dict[str, list[int]] = {}
+    postings: dict[str, list[int]] = {}
+    row_keys: list[str] = []
+    row_entity: list[int] = []
+    aliases = []
+    for pos, e in enumerate(entities):
+        for ident in e.ids:
+            value = normalize_id(ident.value)
+            if len(value) >= MIN_ID_LENGTH:
+                index_module._add(ids, value, pos)
+        seen: set[str] = set()
+        distinct = keyed_aliases(e)
+        aliases.append([(name, weak) for name, weak, _ in distinct])
+        for _, _, key in distinct:
+            if not key:
+                continue
+            row_keys.append(key)
+            row_entity.append(pos)
+            core = _core_tokens_loop(key)
+            if core:
+                index_module._add(exact, exact_key(core), pos)
+            for tok in core:
+                if len(tok) > 1 and tok not in seen:
+                    seen.add(tok)
+                    postings.setdefault(tok, []).append(pos)
+    n = max(len(entities), 1)
+    post_arrays = {t: np.asarray(p, dtype=np.int32) for t, p in postings.items()}
+    return EmbeddedIndex(
+        entities=list(entities), aliases=aliases, list_names=list_names, entity_list=entity_list,
+        ids={k: tuple(v) for k, v in ids.items()}, exact={k: tuple(v) for k, v in exact.items()},
+        postings=post_arrays, idf={t: math.log(1.0 + n / len(p)) for t, p in postings.items()},
+        vocab=Vocabulary(list(post_arrays)), row_entity=np.asarray(row_entity, dtype=np.int32),
+        vectors=VectorIndex(embed(row_keys)), build_seconds=0.0, _masks={},
+    )
+
+
+def test_core_tokens_fast_path_keeps_the_loop_result() -> None:
+    phrases = [" ".join(p) for starts in weak_phrases().values() for p in starts][:200]
+    weak = sorted(weak_keys())[:200]
+    keys = [*phrases, *weak, "kovrikov roman", "", "tov alfa treid", *(f"foo {k} bar {k}" for k in phrases + weak)]
+    for key in keys:
+        assert core_tokens(key) == _core_tokens_loop(key), key
+
+
+def test_build_equals_the_original_loop() -> None:
+    assert_same_index(EmbeddedIndex.build(ENTITIES), _reference_build(ENTITIES))
+
+
+def test_precomputed_keys_and_forked_vectors_build_the_same_index() -> None:
+    keys = [entity_keys(e) for e in ENTITIES]
+    assert_same_index(EmbeddedIndex.build(ENTITIES, keys, fork_vectors=True), EmbeddedIndex.build(ENTITIES))
+    with pytest.raises(ValueError):
+        EmbeddedIndex.build(ENTITIES, keys[1:])
+
+
+def test_the_real_list_builds_as_the_original_loop(nsdc_entities: list[Entity]) -> None:
+    serial = EmbeddedIndex.build(nsdc_entities)
+    assert_same_index(serial, _reference_build(nsdc_entities))
+    assert_same_index(EmbeddedIndex.build(nsdc_entities, fork_vectors=True), serial)
