@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pytest
 
+from ai_service.forked import Forked
 from ai_service.lists.model import Entity, Identifier
 from ai_service.search import index as index_module
 from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
@@ -210,3 +211,21 @@ def test_the_real_list_builds_as_the_original_loop(nsdc_entities: list[Entity]) 
     serial = EmbeddedIndex.build(nsdc_entities)
     assert_same_index(serial, _reference_build(nsdc_entities))
     assert_same_index(EmbeddedIndex.build(nsdc_entities, fork_vectors=True), serial)
+
+
+def test_a_failed_build_stops_its_vector_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    children: list[Forked] = []
+
+    class Recorded(Forked):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            children.append(self)
+
+    def broken(tokens: list[str]) -> Vocabulary:
+        raise RuntimeError("vocabulary failed")
+
+    monkeypatch.setattr(index_module, "Forked", Recorded)
+    monkeypatch.setattr(index_module, "Vocabulary", broken)
+    with pytest.raises(RuntimeError):
+        EmbeddedIndex.build(ENTITIES, fork_vectors=True)
+    assert len(children) == 1 and children[0].failure == "cancelled"  # killed and reaped, not left waiting
