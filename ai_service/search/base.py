@@ -56,10 +56,6 @@ class Candidate:
             got = self._explanation = got()
         return got
 
-    @explanation.setter
-    def explanation(self, value: dict) -> None:
-        self._explanation = value
-
     def copy(self) -> Candidate:
         """An independent copy, not cleared; the explanation (built or not) is shared:
         it is never changed once built."""
