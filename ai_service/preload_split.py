@@ -114,11 +114,6 @@ class Split:
             self._queue = -1
 
 
-def parse_in_two(blobs: list[SourceBytes], *, fork: bool = True) -> ParsedSources:
-    """Parse every non-delta source and key its entities, in this process and a forked helper."""
-    return Split(blobs, fork=fork).finish()
-
-
 def _cost(blob: SourceBytes) -> float:
     return sum(len(d) for d in blob.checksummed) * _RELATIVE_COST.get(blob.source.format, 1.0)
 

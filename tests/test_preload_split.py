@@ -42,7 +42,7 @@ def _serial(blobs: list[SourceBytes]) -> tuple[list[Entity], EmbeddedIndex]:
 
 
 def _split(blobs: list[SourceBytes], **kwargs) -> tuple[list[Entity], EmbeddedIndex]:
-    parsed = preload_split.parse_in_two(blobs, **kwargs)
+    parsed = preload_split.Split(blobs, **kwargs).finish()
     snapshot, _ = build_snapshot(blobs, parse=parsed.parse)
     entities = list(snapshot.entities())
     return entities, EmbeddedIndex.build(entities, parsed.keys(entities), fork_vectors=True)
@@ -71,7 +71,7 @@ def test_the_split_load_equals_the_serial_one(tmp_path: Path, caplog: pytest.Log
 
 def test_entities_of_either_process_come_with_their_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blobs = _blobs(_several_sources(tmp_path))
-    parsed = preload_split.parse_in_two(blobs)
+    parsed = preload_split.Split(blobs).finish()
     snapshot, _ = build_snapshot(blobs, parse=parsed.parse)
     entities = list(snapshot.entities())
     computed: list[str] = []
@@ -115,7 +115,7 @@ def test_a_bad_source_fails_as_in_the_serial_load(tmp_path: Path) -> None:
     with pytest.raises(ListLoadError) as serial:
         build_snapshot(blobs)
     with pytest.raises(ListLoadError) as split:
-        parsed = preload_split.parse_in_two(blobs)
+        parsed = preload_split.Split(blobs).finish()
         build_snapshot(blobs, parse=parsed.parse)
     assert str(split.value) == str(serial.value)
 

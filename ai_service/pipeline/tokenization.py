@@ -15,16 +15,16 @@ from functools import lru_cache
 
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, Token
+from ai_service.text.translit import CYRILLIC
 
 TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?:-[^\W\d_]+(?:'[^\W\d_]+)*)*|\d+|\S")
-_CYR = re.compile("[\u0400-\u04ff]")
 _LAT = re.compile("[A-Za-z\u00c0-\u024f]")
 _UK = re.compile("[іїєґІЇЄҐ]")
 _RU = re.compile("[ыэъёЫЭЪЁ]")
 
 
 def _script(word: str) -> str:
-    cyr = _CYR.search(word) is not None
+    cyr = CYRILLIC.search(word) is not None
     lat = _LAT.search(word) is not None
     if cyr and lat:
         return "mixed"

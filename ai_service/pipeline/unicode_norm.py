@@ -14,6 +14,7 @@ import unicodedata
 
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document
+from ai_service.text.translit import CYRILLIC
 
 _ONE_TO_ONE = {
     **{ord(c): "'" for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032\u02b9\u201b\uff07"},
@@ -36,7 +37,6 @@ _CYR_TO_LAT = {v: k for k, v in _LAT_TO_CYR.items()} | {"и": "u", "к": "k", "�
 _TO_CYR = str.maketrans(_LAT_TO_CYR)
 _TO_LAT = str.maketrans(_CYR_TO_LAT)
 _MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+")
-_CYR = re.compile("[\u0400-\u04ff]")
 _STRESS_MARKS = {"\u0300", "\u0301"}
 _LAT = re.compile("[a-zA-Z]")
 _DOUBLE_APOSTROPHE_OPEN = re.compile(r"(?<!\w)''(?=\w)")
@@ -45,7 +45,7 @@ _DOUBLE_APOSTROPHE_CLOSE = re.compile(r"(?<=\w)''(?!\w)")
 
 def _fold_homoglyphs(word: str) -> str:
     """Fold the minority script's look-alike letters into the word's dominant script."""
-    cyr = len(_CYR.findall(word))
+    cyr = len(CYRILLIC.findall(word))
     lat = len(_LAT.findall(word))
     if cyr >= lat:
         return word.translate(_TO_CYR)
@@ -79,7 +79,7 @@ def _normalize_clusters(text: str) -> tuple[str, list[int]]:
         while j < n and unicodedata.combining(text[j]):
             j += 1
         cluster = text[i:j]
-        if j > i + 1 and _CYR.match(cluster) and set(cluster[1:]) <= _STRESS_MARKS:
+        if j > i + 1 and CYRILLIC.match(cluster) and set(cluster[1:]) <= _STRESS_MARKS:
             cluster = cluster[0]  # stress marks on Cyrillic vowels are not spelling
         piece = _LIGATURES.get(cluster) or unicodedata.normalize("NFC", cluster)
         out.append(piece)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from ai_service.search import name_forms
 from ai_service.search.weak_tokens import descriptive_keys, particle_keys, weak_keys, weak_phrases
-from ai_service.text.translit import name_key
+from ai_service.text.translit import CYRILLIC, name_key
 
 # Part kinds.
 NAME = 0
@@ -30,13 +30,10 @@ class Part(NamedTuple):
     given_group: int  # UA/RU/Latin given-name group of a NAME part, 0 when none
 
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-
-
 def make_part(key: str, kind: int, text: str) -> Part:
     """A part with everything the aligner asks of it computed once (parses are cached)."""
     group = name_forms.given_group(key) if kind == NAME else 0
-    return Part(key, kind, _weight(key, kind), text, _CYRILLIC.search(text) is not None, group)
+    return Part(key, kind, _weight(key, kind), text, CYRILLIC.search(text) is not None, group)
 
 
 class ParsedName(NamedTuple):

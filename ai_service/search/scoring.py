@@ -14,7 +14,7 @@ from typing import NamedTuple
 import orjson
 
 from ai_service.lists.model import Entity
-from ai_service.search import evidence, name_forms
+from ai_service.search import evidence
 from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
@@ -154,7 +154,7 @@ def _single_part_cap(base: float, missing: float, coverage: float) -> float:
 def _given_and_patronymic_only(qp: ParsedName) -> bool:
     kinds = [p.kind for p in qp.parts if p.kind != PARTICLE]
     return PATRONYMIC in kinds and all(
-        p.kind == PATRONYMIC or (p.kind == NAME and name_forms.given_group(p.key)) for p in qp.parts
+        p.kind == PATRONYMIC or (p.kind == NAME and p.given_group) for p in qp.parts
         if p.kind != PARTICLE)
 
 

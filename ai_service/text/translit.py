@@ -41,6 +41,7 @@ def guess_cyrillic_lang(text: str) -> Literal["uk", "ru"] | None:
 
 _TABLES = {"uk": translitua.UkrainianKMU, "ru": translitua.RussianICAO}
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+CYRILLIC = re.compile("[\u0400-\u04ff]")  # one Cyrillic letter (basic block)
 
 
 def to_latin(text: str, lang: str | None = None) -> str:
