@@ -8,7 +8,8 @@ SERVICE_HOST (0.0.0.0), SERVICE_PORT (8000), SERVICE_WORKERS (2 here), LOG_CONFI
 PROMETHEUS_ENABLED (true), PROMETHEUS_MULTIPROC_DIR (default: a per-master temp directory),
 GUNICORN_PRELOAD (true), LISTS_PRELOAD (true), GUNICORN_ACCESS_LOG (false: the app logs each request itself),
 GUNICORN_MAX_REQUESTS / GUNICORN_MAX_REQUESTS_JITTER (0: workers are not recycled),
-GUNICORN_CONTROL_SOCKET (unset: Gunicorn's control socket is off), FORWARDED_ALLOW_IPS (127.0.0.1).
+GUNICORN_CONTROL_SOCKET (unset: Gunicorn's control socket is off), FORWARDED_ALLOW_IPS (127.0.0.1),
+AI_SERVICE_PEER_DIR (default: a per-master temp directory; the workers' batch-sharing sockets).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ _ROOT = str(Path(__file__).resolve().parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from ai_service.batch_peers import PEER_DIR_ENV, forget_worker, prepare_directory  # noqa: E402
 from ai_service.logging_setup import apply_level, fallback_config, load_logging_config  # noqa: E402
 from ai_service.metrics import (  # noqa: E402
     MULTIPROC_ENV,
@@ -84,6 +87,11 @@ if _prometheus and not os.environ.get(MULTIPROC_ENV):
     # Exported now, before any app import (preload_app loads the app before on_starting).
     os.environ[MULTIPROC_ENV] = default_multiprocess_dir()
 
+# Workers hand parts of big batches to each other over Unix sockets here (ai_service/batch_peers.py,
+# BATCH_SHARING); one directory per master, exported before the workers fork.
+_peer_dir_default = os.path.join(tempfile.gettempdir(), f"ai-service-peers-{os.getpid()}")
+os.environ.setdefault(PEER_DIR_ENV, _peer_dir_default)
+
 _log_config_problem: str | None = None
 try:
     logconfig_dict: dict[str, Any] = load_logging_config(os.environ.get("LOG_CONFIG"),
@@ -107,6 +115,7 @@ def on_starting(server: Any) -> None:
     if _prometheus:
         path = prepare_multiprocess_dir(os.environ.get(MULTIPROC_ENV))
         server.log.info("prometheus multiprocess directory ready", extra={"path": path})
+    prepare_directory(os.environ[PEER_DIR_ENV])
 
 
 def _preload_settings() -> Any:
@@ -133,8 +142,10 @@ def when_ready(server: Any) -> None:
 
 
 def child_exit(server: Any, worker: Any) -> None:
-    """Master: forget the dead worker's live gauges (in-flight, list sizes, breaker state)."""
+    """Master: forget the dead worker's live gauges (in-flight, list sizes, breaker state) and its
+    batch-sharing socket."""
     mark_process_dead(worker.pid)
+    forget_worker(os.environ.get(PEER_DIR_ENV), worker.pid)
 
 
 def worker_exit(server: Any, worker: Any) -> None:
@@ -147,6 +158,8 @@ def on_exit(server: Any) -> None:
     path = os.environ.get(MULTIPROC_ENV)
     if path and path == default_multiprocess_dir():
         shutil.rmtree(path, ignore_errors=True)
+    if os.environ.get(PEER_DIR_ENV) == _peer_dir_default:
+        shutil.rmtree(_peer_dir_default, ignore_errors=True)
 
 
 # Gunicorn executes this file as module "__config__" just before it imports the app (~1 s, with

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
+import os
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -18,10 +21,13 @@ from ai_service.api.middleware import ServiceMiddleware
 from ai_service.api.openapi import build_openapi
 from ai_service.api.responses import JSONResponse
 from ai_service.api.security import Guard
+from ai_service.batch_peers import PEER_DIR_ENV, BatchPeers, PeerListener
 from ai_service.config import Settings, load_settings
 from ai_service.errors import MethodNotAllowed, NotFound, ServiceError
 from ai_service.respawn import hold_until_ready
 from ai_service.service import ScreeningService
+
+log = logging.getLogger("ai_service.app")
 
 
 def _routes(openapi: dict) -> list[Route]:
@@ -71,6 +77,22 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return await _service_error(request, err)
 
 
+async def _share_batches(app: Starlette, service: ScreeningService) -> PeerListener | None:
+    """Under Gunicorn (the master made the peer directory): take and hand out parts of batches."""
+    directory = os.environ.get(PEER_DIR_ENV)
+    settings = service.settings
+    if not directory or not settings.batch_sharing:
+        return None
+    listener = PeerListener(directory, functools.partial(screening.screen_shared, service), settings.body_limit)
+    try:
+        await listener.start()
+    except OSError as exc:
+        log.warning("batch sharing off: cannot listen in the peer directory", extra={"error": str(exc)})
+        return None
+    app.state.batch_peers = BatchPeers(directory, max_message=settings.body_limit * 4)
+    return listener
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     service = ScreeningService(settings)
@@ -79,10 +101,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
+        listener = await _share_batches(app, service)
         try:
             await hold_until_ready(service)  # a replacement Gunicorn worker: lists first
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             await service.stop()
 
     middleware: list[Middleware] = []

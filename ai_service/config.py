@@ -50,6 +50,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     max_input_length: int = 10_000
     max_batch_size: int = 100
+    batch_sharing: bool = True  # BATCH_SHARING: big batches are split with idle Gunicorn workers
     max_body_bytes: int = 0  # 0 → derived from the two limits above
     cache_size: int = 100_000
     search_cache_size: int = 20_000  # SEARCH_CACHE_SIZE: name-query answers kept per worker
@@ -202,6 +203,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         cors_origins=_list(env, "CORS_ORIGINS"),
         max_input_length=_int(env, "MAX_INPUT_LENGTH", 10_000, 1),
         max_batch_size=_int(env, "MAX_BATCH_SIZE", 100, 1),
+        batch_sharing=_bool(env, "BATCH_SHARING", True),
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 0),
         cache_size=_int(env, "CACHE_SIZE", 100_000, 0),
         search_cache_size=_int(env, "SEARCH_CACHE_SIZE", 20_000, 0),

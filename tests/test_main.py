@@ -82,10 +82,19 @@ def test_service_starts_with_no_configuration(tmp_path, workers):
     assert not any("Вигаданк" in ln.get("message", "") for ln in lines)  # payment text never logged
 
 
+def _shared_texts(client: httpx.Client) -> float:
+    time.sleep(1.3)  # workers publish their metric values at most a second late
+    return sum(float(ln.split()[-1]) for ln in client.get("/metrics").text.splitlines()
+               if ln.startswith('ai_service_batch_shared_texts_total{outcome="peer"}'))
+
+
 def test_self_tests_and_one_audit_file_under_two_gunicorn_workers(tmp_path):
     audit = tmp_path / "audit" / "audit.jsonl"
-    proc, base, log = _start(tmp_path, SERVICE_WORKERS="2", ADMIN_TOKEN="t", AUDIT_LOG_PATH=str(audit))
-    n = 40
+    peers = tmp_path / "peers"
+    proc, base, log = _start(tmp_path, SERVICE_WORKERS="2", ADMIN_TOKEN="t", AUDIT_LOG_PATH=str(audit),
+                             AI_SERVICE_PEER_DIR=str(peers))
+    n, batch = 40, 40
+    batches = 0
     try:
         _wait_ready(base, proc, log)
         with httpx.Client(base_url=base, timeout=10, headers={"Authorization": "Bearer t"}) as client:
@@ -97,11 +106,23 @@ def test_self_tests_and_one_audit_file_under_two_gunicorn_workers(tmp_path):
             for i in range(n):
                 text = f"Переказ коштів Вигаданку Олександру Васильовичу, рахунок {i}"
                 assert client.post("/process", json={"text": text}).status_code == 200
+            assert len(list(peers.glob("worker-*.sock"))) == 2
+            # A batch is split with the other worker (batch_peers); retried while that one may still start.
+            texts = [f"Переказ коштів Вигаданку Олександру Васильовичу, платіж {i}" for i in range(batch)]
+            while True:
+                body = client.post("/process/batch", json={"texts": texts}, headers={"x-request-id": f"b{batches}"})
+                batches += 1
+                assert body.status_code == 200 and len(body.json()["results"]) == batch
+                if _shared_texts(client) > 0 or batches == 5:
+                    break
+            assert _shared_texts(client) >= batch // 2 - 4
     finally:
         _stop(proc)  # SIGTERM: each worker drains its queue, fsyncs and closes
+    assert not list(peers.glob("worker-*.sock"))  # each worker removed its socket
     records, skipped = read_records(audit)
-    assert skipped == 0 and len(records) == n
-    assert len({r["request_id"] for r in records}) == n
+    assert skipped == 0 and len(records) == n + batches * batch
+    assert len({r["request_id"] for r in records}) == n + batches * batch  # every item once, whoever screened it
+    assert sorted({r["endpoint"] for r in records}) == ["/process", "/process/batch"]
     assert all(r["matches"][0]["entity_id"] == "demo-ua-person-01" for r in records)
 
 

@@ -8,9 +8,11 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ai_service import metrics
 from ai_service.api import requests as rq
 from ai_service.api.responses import JSONResponse
 from ai_service.api.serializers import process_response, timings_ms
+from ai_service.batch_peers import BatchPeers, Declined, Item, PeerShare
 from ai_service.errors import NotReady, ServiceError
 from ai_service.pipeline.document import Document, Options
 from ai_service.pipeline.unicode_norm import normalize
@@ -78,20 +80,56 @@ async def process_batch(request: Request) -> JSONResponse:
     language, options = rq.language_field(data), _options(data, service)
     _require_ready(service, options)
     request_id = _request_id(request)
+    items: list[Item] = list(enumerate(texts))
+    peers: BatchPeers | None = getattr(request.app.state, "batch_peers", None)
+    shares: list[PeerShare] = []
+    if peers is not None and service.ready:
+        job = {"request_id": request_id, "versions": service.list_versions(),
+               "body": {"language": data.get("language"), "options": data.get("options")}}
+        items, shares = await peers.share(items, job)
+    try:
+        results = await _batch_items(service, request_id, items, language, options)
+        for share in shares:
+            # Our part is done; the peers' answers have been arriving meanwhile.
+            got = await share.results()
+            metrics.count_shared("peer" if got is not None else "returned", len(share.items))
+            results.update(got if got is not None else
+                           await _batch_items(service, request_id, share.items, language, options))
+    finally:
+        for share in shares:
+            share.close()  # a cancelled request leaves no connection behind
+    service.observe_batch(len(texts))
+    return JSONResponse({"request_id": request_id, "results": [results[i] for i in range(len(texts))]})
+
+
+async def _batch_items(service: ScreeningService, request_id: str, items: list[Item], language: str,
+                       options: Options) -> dict[int, Any]:
+    """Screen batch items (index, value); a value that is no valid text gets an error in its slot."""
+    max_length = service.settings.max_input_length
 
     async def one(index: int, value: Any) -> dict:
         item_id = f"{request_id}-{index}"
         try:
-            text = rq.check_text(value, f"texts[{index}]", settings.max_input_length)
+            text = rq.check_text(value, f"texts[{index}]", max_length)
             doc = await _process(service, text, language, options,
                                  {"request_id": item_id, "endpoint": "/process/batch", "batch": (request_id, index)})
         except ServiceError as exc:
             return {"error": exc.to_dict()["error"], "status": exc.status_code}
         return process_response(doc, item_id)
 
-    results = await asyncio.gather(*(one(i, t) for i, t in enumerate(texts)))
-    service.observe_batch(len(texts))
-    return JSONResponse({"request_id": request_id, "results": list(results)})
+    done = await asyncio.gather(*(one(i, v) for i, v in items))
+    return {i: r for (i, _), r in zip(items, done)}
+
+
+async def screen_shared(service: ScreeningService, job: dict[str, Any]) -> dict[int, Any]:
+    """A part of another worker's batch (``batch_peers``): screened as that worker would have."""
+    if not service.ready:
+        raise Declined("lists not loaded")
+    if job["versions"] != service.list_versions():
+        raise Declined("other list versions")  # a refresh reached one worker first
+    body = job["body"]
+    items = [(int(i), v) for i, v in job["items"]]
+    return await _batch_items(service, str(job["request_id"]), items, rq.language_field(body), _options(body, service))
 
 
 async def search(request: Request) -> JSONResponse:

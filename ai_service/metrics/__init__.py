@@ -50,6 +50,7 @@ from ai_service.metrics.recorder import (
     count_matches,
     count_refresh,
     count_reload,
+    count_shared,
     flush,
     in_flight,
     observe_batch,
@@ -64,7 +65,8 @@ from ai_service.metrics.recorder import (
 __all__ = [
     "CIRCUIT_STATES", "CONTENT_TYPE", "ENABLED", "FLUSH_INTERVAL_SECONDS", "LAYERS", "MULTIPROC_ENV",
     "count_cache", "count_caches", "count_decision", "count_error", "count_matches", "count_refresh",
-    "count_reload", "default_multiprocess_dir", "flush", "in_flight", "mark_process_dead", "metric", "metric_names",
+    "count_reload", "count_shared", "default_multiprocess_dir", "flush", "in_flight", "mark_process_dead", "metric",
+    "metric_names",
     "observe_batch", "observe_layers", "observe_request", "prepare_multiprocess_dir", "render",
     "set_backend_up", "set_circuit_state", "set_list_gauges", "track_in_flight",
 ]

@@ -209,6 +209,12 @@ def observe_batch(size: int) -> None:
         metric("BATCH_SIZE").observe(size)
 
 
+def count_shared(outcome: str, texts: int) -> None:
+    """Batch texts a peer worker screened ("peer") or declined/failed and this one did ("returned")."""
+    if ENABLED and texts:
+        metric("BATCH_SHARED").labels(outcome).inc(texts)
+
+
 def set_list_gauges(list_infos: Iterable[tuple[str, int, float]]) -> None:
     """Publish (list name, entity count, loaded_at unix time) for every loaded list."""
     if ENABLED:

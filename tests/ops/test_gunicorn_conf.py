@@ -22,6 +22,7 @@ from gunicorn.config import Config
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "gunicorn.conf.py"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+PEER_DIR_ENV = "AI_SERVICE_PEER_DIR"
 
 
 def load_conf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> dict[str, Any]:
@@ -29,6 +30,7 @@ def load_conf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> di
                  "GUNICORN_CONTROL_SOCKET", "LOG_LEVEL", "LOG_CONFIG", "PROMETHEUS_ENABLED"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(MULTIPROC_ENV, str(tmp_path / "prom"))  # so loading never exports a default
+    monkeypatch.setenv(PEER_DIR_ENV, str(tmp_path / "peers"))  # (the config sets it when unset)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(CONF))
@@ -109,6 +111,40 @@ def test_hooks_manage_the_metrics_directory(monkeypatch: pytest.MonkeyPatch, tmp
     assert sorted(p.name for p in directory.iterdir()) == ["counter_222.db", "gauge_livesum_333.db"]
     conf["on_exit"](server)
     assert directory.exists()  # an operator-given directory is only cleaned at start
+
+
+def test_hooks_manage_the_batch_sharing_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    conf = load_conf(monkeypatch, tmp_path)
+    peers = tmp_path / "peers"
+    server = SimpleNamespace(log=SimpleNamespace(info=lambda *a, **k: None, warning=lambda *a, **k: None))
+    peers.mkdir()
+    (peers / "worker-7.sock").write_text("")  # a socket of an earlier run
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        conf["on_starting"](server)
+    assert peers.stat().st_mode & 0o777 == 0o700 and not list(peers.iterdir())
+    for pid in (222, 333):
+        (peers / f"worker-{pid}.sock").write_text("")
+    conf["child_exit"](server, SimpleNamespace(pid=222))
+    assert [p.name for p in peers.iterdir()] == ["worker-333.sock"]
+    conf["on_exit"](server)
+    assert peers.exists()  # only the master's own default directory is removed
+
+
+def test_the_default_batch_sharing_directory_is_per_master(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(PEER_DIR_ENV, "unset below")
+    monkeypatch.delenv(PEER_DIR_ENV)  # restored to "absent" after the test, whatever the config exports
+    monkeypatch.setenv(MULTIPROC_ENV, str(tmp_path / "prom"))
+    conf = runpy.run_path(str(CONF))
+    default = Path(os.environ[PEER_DIR_ENV])
+    assert default == Path(conf["_peer_dir_default"]) and default.name == f"ai-service-peers-{os.getpid()}"
+    server = SimpleNamespace(log=SimpleNamespace(info=lambda *a, **k: None, warning=lambda *a, **k: None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        conf["on_starting"](server)
+    assert default.is_dir()
+    conf["on_exit"](server)
+    assert not default.exists()
 
 
 def free_port() -> int:
