@@ -58,6 +58,8 @@ def _closing_quote(tokens: list[Token], i: int) -> int | None:
     depth = 0
     last: int | None = None
     for j in range(i + 1, min(len(tokens), i + MAX_QUOTED_TOKENS)):
+        if tokens[j].text == ";":
+            break  # a list item ends: an unclosed quote must not swallow the next payment line
         if tokens[j].text != '"':
             continue
         if j == i + 1:

@@ -116,6 +116,7 @@ MIN_CODE_DIGITS = 5
 # A code with a digit near its start: 2107640-1-757913, CSI-000516-2U3, AAAW720613HMNLLN02.
 _CODE = re.compile(r"(?<![\w./-])(?=[A-Z]{0,6}[-/.]?[0-9])[A-Z0-9]+(?:[-/.][A-Z0-9]+)*(?![\w])")
 _NUMERIC = frozenset({"rnokpp", "edrpou", "inn", "ogrn", "tax_id"})
+_AMOUNT = re.compile(r"[0-9]+\.[0-9]{2}")  # "incl. VAT 15682.26": a sum, not a VAT number
 
 
 def _compact(value: str) -> str:
@@ -306,8 +307,8 @@ def _marked_codes(text: str, rev: str) -> list[IdentifierMatch]:
     found: list[IdentifierMatch] = []
     for code in _CODE.finditer(text):
         raw = code.group()
-        if raw.isdigit() or sum(c.isdigit() for c in raw) < MIN_CODE_DIGITS:
-            continue  # plain numbers go through the checksum path
+        if raw.isdigit() or sum(c.isdigit() for c in raw) < MIN_CODE_DIGITS or _AMOUNT.fullmatch(raw):
+            continue  # plain numbers go through the checksum path; amounts are no one's code
         marked = pats.before.match(rev, len(text) - code.start())
         if marked is None:
             continue

@@ -94,6 +94,13 @@ def test_organizations(process, text, legal_form, core):
     assert [(o.legal_form, o.core) for o in doc.organizations] == [(legal_form, core)]
 
 
+def test_an_unclosed_quote_ends_with_its_register_line(process):
+    doc = process("11) Передоплата ТОВ «Розріз «Березівський» згідно договору №41/12-25, сума 47465.69 грн; "
+                  "12) За поставку товару, одержувач ТОВ «Екопром Україна», рах. №6231")
+    assert [(o.legal_form, o.core) for o in doc.organizations] == [("ТОВ", "Розріз Березівський"),
+                                                                    ("ТОВ", "Екопром Україна")]
+
+
 @pytest.mark.parametrize("text,persons", [
     ("Оплата навчання в університеті студента Петренка Івана", ["Петренко Іван"]),  # a common noun names nothing
     ("Оплата Університет", []),
