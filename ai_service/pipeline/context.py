@@ -97,10 +97,9 @@ class ContextLayer(Layer):
         self.ambiguous_months = frozenset(mapping("context/months_ambiguous"))
         self.month_prepositions = word_list("context/month_prepositions").words
 
-    def _governed_months(self, tokens: list, lowers: list[str], spans: list[ContextSpan]) -> list[ContextSpan]:
+    def _governed_months(self, tokens: list, lowers: list[str], marked: set[int]) -> list[ContextSpan]:
         """``за лютий``, ``for May``, ``June 2022``, ``5 травня``: a month form that is also a
-        name, after a preposition or written as part of a date."""
-        marked = {j for s in spans for j in range(s.first, s.last + 1)}
+        name, after a preposition or written as part of a date (``marked``: tokens already in a span)."""
         n = len(tokens)
         return [ContextSpan(i, i, "month") for i in range(n)
                 if lowers[i] in self.ambiguous_months and i not in marked
@@ -112,6 +111,7 @@ class ContextLayer(Layer):
         n = len(tokens)
         lowers = [t.text.lower() for t in tokens]
         matcher = self.matcher
+        phrases = matcher.phrases
         spans: list[ContextSpan] = []
         hits_before = matcher.word.cache_info().hits
         i = 0
@@ -123,13 +123,14 @@ class ContextLayer(Layer):
             initial = len(tok.text) == 1 and _is_initial(tokens, i)  # most tokens: no call
             low = lowers[i]
             matched = 0
-            for phrase, entry in matcher.phrases.get(low, ()):
+            for phrase, entry in phrases.get(low, ()):
                 k = len(phrase)
                 # "М." before a surname is an initial, not "місто"; a dotted legal form
                 # spelled letter by letter ("S.A.", "L.L.C.") is not.
                 if initial and not (entry.category == "legal_form" and k >= 4):
                     continue
-                if tuple(lowers[i : i + k]) == phrase:
+                # The second word first: most phrases sharing a first word differ there.
+                if i + 1 < n and lowers[i + 1] == phrase[1] and tuple(lowers[i : i + k]) == phrase:
                     spans.append(ContextSpan(i, i + k - 1, entry.category, entry.value, entry.kind))
                     matched = k
                     break
@@ -144,8 +145,9 @@ class ContextLayer(Layer):
                 if entry is not None:
                     spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
             i += 1
-        spans.extend(_address_names(tokens, spans))
-        spans.extend(self._governed_months(tokens, lowers, spans))
+        marked = {j for s in spans for j in range(s.first, s.last + 1)}
+        spans.extend(_address_names(tokens, spans, marked))
+        spans.extend(self._governed_months(tokens, lowers, marked))
         info = matcher.word.cache_info()
         hits = info.hits - hits_before
         doc.count_cache(self.name, hits, max(0, len(tokens) - hits))
@@ -173,10 +175,10 @@ def _year_after(tokens: list, i: int) -> bool:
     return nxt is not None and nxt.kind == "number" and len(nxt.text) == 4 and nxt.text[:2] in ("19", "20")
 
 
-def _address_names(tokens: list, spans: list[ContextSpan]) -> list[ContextSpan]:
+def _address_names(tokens: list, spans: list[ContextSpan], marked: set[int]) -> list[ContextSpan]:
     """Names of streets and towns next to an address word (``вул. Шевченка``, ``м. Київ``,
-    ``221B Baker Street``) are part of the address: a street named after a poet is not a payee."""
-    marked = {j for s in spans for j in range(s.first, s.last + 1)}
+    ``221B Baker Street``) are part of the address: a street named after a poet is not a payee.
+    ``marked`` (tokens in a span) gets the names added."""
     extra: list[ContextSpan] = []
     for span in spans:
         if span.category != "address":

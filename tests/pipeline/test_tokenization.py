@@ -31,13 +31,27 @@ def test_chunks_cut_at_whitespace_and_lose_nothing():
         assert text[off:off + len(chunk)] == chunk
 
 
-def test_long_text_tokenized_concurrently_equals_direct():
+def test_long_text_tokenized_in_chunks_equals_direct_and_lets_other_requests_run():
     text = ("Переказ коштів Коврикову Роману Валерійовичу, РНОКПП 3124509879. " * 80)[:5000]
     doc = Document(original=text, text=text)
-    asyncio.run(TokenizationLayer(1000).run(doc))
+    turns: list[int] = []
+
+    async def other_request() -> None:
+        for turn in range(1000):  # runs whenever the layer gives the loop a turn
+            turns.append(turn)
+            await asyncio.sleep(0)
+
+    async def both() -> None:
+        other = asyncio.ensure_future(other_request())
+        await TokenizationLayer(1000).run(doc)
+        other.cancel()
+
+    asyncio.run(both())
     assert doc.chunks >= 5
+    assert len(turns) >= doc.chunks - 1  # the loop served the other task between chunks
     direct = tokenize(text)
-    assert [(t.text, t.start, t.end) for t in doc.tokens] == [(t.text, t.start, t.end) for t in direct]
+    assert [(t.text, t.start, t.end, t.script, t.lang) for t in doc.tokens] == \
+        [(t.text, t.start, t.end, t.script, t.lang) for t in direct]
 
 
 def test_one_enormous_token_is_not_split():

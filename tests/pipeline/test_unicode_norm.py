@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ai_service.pipeline import unicode_norm
 from ai_service.pipeline.unicode_norm import compose_maps, normalize
 
 
@@ -34,3 +37,12 @@ def test_compose_maps():
     assert compose_maps(None, [0, 2]) == [0, 2]
     assert compose_maps([0, 2, 3], [1, 2]) == [2, 3]
     assert compose_maps([5], None) == [5]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*map(chr, unicode_norm._ONE_TO_ONE), "a", "П", "№", " ", "é", "\u0301"]),
+               max_size=40))
+def test_the_one_to_one_folding_equals_translate(text):
+    # The layer replaces only the characters that change (regex) instead of translating each one.
+    folded = unicode_norm._ONE_TO_ONE_CHARS.sub(lambda m: unicode_norm._ONE_TO_ONE_STR[m.group()], text)
+    assert folded == text.translate(unicode_norm._ONE_TO_ONE)
