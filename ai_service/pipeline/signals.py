@@ -55,8 +55,9 @@ class SignalsLayer(Layer):
         text, tokens = doc.text, doc.tokens
         ids = [IdSignal(m.type, m.value, m.valid, m.start, m.end, m.marker) for m in find_identifiers(text)]
         dates = [DateSignal(m.value, m.kind, m.start, m.end) for m in find_dates(text)]
-        _mark(tokens, ids, "id")
-        _mark(tokens, dates, "date")
+        starts = [t.start for t in tokens] if ids or dates else []
+        _mark(tokens, starts, ids, "id")
+        _mark(tokens, starts, dates, "date")
 
         caseless = _caseless(text)
         orgs = [] if caseless else find_caps_names(tokens, doc.context_spans, text)
@@ -107,11 +108,9 @@ class SignalsLayer(Layer):
         return person
 
 
-def _mark(tokens: list[Token], spans: list, label: str) -> None:
-    """Give ``label`` to every token overlapping a span (tokens are in text order)."""
-    if not spans:
-        return
-    starts = [t.start for t in tokens]
+def _mark(tokens: list[Token], starts: list[int], spans: list, label: str) -> None:
+    """Give ``label`` to every token overlapping a span (tokens are in text order; ``starts``
+    are their start offsets)."""
     for s in spans:
         # Bisect to the span's first token: a 10,000-character text has ~2,000 tokens.
         i = max(bisect_right(starts, s.start) - 1, 0)
@@ -152,10 +151,11 @@ def _attach_dates(text: str, dates: list[DateSignal], persons: list[PersonSignal
         best: tuple[float, PersonSignal] | None = None
         for p in persons:
             dist = _distance(p.start, p.end, d.start, d.end)
+            if dist > MAX_ATTACH_DISTANCE or (best is not None and dist >= best[0]):
+                continue  # before the gap test: a register has dozens of dates and persons
             adjacent = d.start >= p.end and _ADJACENT_GAP.fullmatch(text[p.end : d.start]) is not None
             if d.kind == "dob" or (adjacent and int(d.value[:4]) <= latest_birth_year):
-                if dist <= MAX_ATTACH_DISTANCE and (best is None or dist < best[0]):
-                    best = (dist, p)
+                best = (dist, p)
         if best is not None and best[1].dob is None:
             best[1].dob = d.value
             d.kind = "dob"

@@ -49,8 +49,9 @@ def _abbreviation_before(tokens: list[Token], i: int) -> int:
 
 def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
     # ФОП / ИП are a person's forms: "ФОП ГАРТУНГ М. В." is a person, not a capitalised company.
-    legal = {j for s in spans if s.category == "legal_form" and s.kind != "person" for j in range(s.first, s.last + 1)}
-    personal = {j for s in spans if s.category == "legal_form" and s.kind == "person" for j in range(s.first, s.last + 1)}
+    forms = [s for s in spans if s.category == "legal_form"]  # few; a long text has hundreds of spans
+    legal = {j for s in forms if s.kind != "person" for j in range(s.first, s.last + 1)}
+    personal = {j for s in forms if s.kind == "person" for j in range(s.first, s.last + 1)}
     found: list[OrgMatch] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -72,8 +73,8 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         end = last_word
         while end + 1 < n and tokens[end + 1].text in (".", ")") and tokens[end + 1].start == tokens[end].end:
             end += 1  # keep "LTD." and "(PTY)" closing marks
-        for s in spans:
-            if s.category == "legal_form" and i < s.first <= end + 1:
+        for s in forms:
+            if i < s.first <= end + 1:
                 end = max(end, s.last)  # "CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V.": the form closes the name
         start = _abbreviation_before(tokens, i)
         words = [t for t in tokens[i : end + 1] if t.kind == "word"]
@@ -85,7 +86,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER) or (
                 joined and len(content) >= MIN_WORDS_WITH_MARKER):
             cs, ce = tokens[start].start, tokens[end].end
-            form = next((s.value for s in spans if s.category == "legal_form" and i <= s.first <= end), None)
+            form = next((s.value for s in forms if i <= s.first <= end), None)
             found.append(OrgMatch(start, end, form, text[cs:ce].rstrip(",").strip(), cs, ce))
         i = max(end, i) + 1
     return found
