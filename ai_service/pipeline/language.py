@@ -12,8 +12,9 @@ import re
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document
 from ai_service.text.dictionaries import word_list
-from ai_service.text.translit import RU_LETTERS, UK_LETTERS
 
+_UK_LETTERS = re.compile("[іїєґІЇЄҐ]")
+_RU_LETTERS = re.compile("[ыэъёЫЭЪЁ]")
 # Runs, not single letters: findall then builds a string per word, not per letter (4x faster on 10k chars).
 _CYR_LETTERS = re.compile("[\u0400-\u04ff]+")
 _LAT_LETTERS = re.compile("[A-Za-z]+")
@@ -44,8 +45,8 @@ class LanguageLayer(Layer):
         """Return (language, scores, language used for ambiguous Cyrillic words)."""
         cyr = sum(map(len, _CYR_LETTERS.findall(text)))
         lat = sum(map(len, _LAT_LETTERS.findall(text)))
-        uk = 2.0 * sum(map(text.count, UK_LETTERS))  # str.count: ~5x faster than a regex scan
-        ru = 2.0 * sum(map(text.count, RU_LETTERS))
+        uk = 2.0 * len(_UK_LETTERS.findall(text))
+        ru = 2.0 * len(_RU_LETTERS.findall(text))
         if cyr:
             for w in _WORD.findall(text.lower()):
                 if w in self._uk_words:

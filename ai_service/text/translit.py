@@ -19,10 +19,8 @@ import translitua
 # ---------------------------------------------------------------------------
 # Language guess from letters (only what is needed to pick a romanization).
 
-UK_LETTERS = "іїєґІЇЄҐ"  # Cyrillic letters of Ukrainian only
-RU_LETTERS = "ыэъёЫЭЪЁ"  # ... and of Russian only
-_UK_LETTERS = frozenset(UK_LETTERS)
-_RU_LETTERS = frozenset(RU_LETTERS)
+_UK_LETTERS = frozenset("іїєґІЇЄҐ")
+_RU_LETTERS = frozenset("ыэъёЫЭЪЁ")
 
 
 def guess_cyrillic_lang(text: str) -> Literal["uk", "ru"] | None:
