@@ -188,6 +188,10 @@ class ScreeningService:
     def observe_batch(self, size: int) -> None:
         metrics.observe_batch(size)
 
+    def observe_shared(self, outcome: str, texts: int) -> None:
+        """Batch texts handed to a peer worker: screened there ("peer") or here after all ("returned")."""
+        metrics.count_shared(outcome, texts)
+
     # -- lists ---------------------------------------------------------------
     async def reload(self, trigger: str = "admin") -> dict:
         """Load every configured source and swap in the result; keep the old data on failure."""

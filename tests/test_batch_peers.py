@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import time
 from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,6 +18,17 @@ from ai_service import batch_peers
 from ai_service.batch_peers import BatchPeers, Declined, PeerListener, forget_worker, prepare_directory, socket_path, split
 
 OWN = 1000  # the sending "worker"; listeners get other made-up pids
+
+
+@contextlib.asynccontextmanager
+async def listening(directory: Path, handler: Any, pid: int = 1001, **kwargs: Any) -> AsyncIterator[PeerListener]:
+    """A peer worker's listener for the length of the block."""
+    listener = PeerListener(str(directory), handler, pid=pid, **kwargs)
+    await listener.start()
+    try:
+        yield listener
+    finally:
+        await listener.stop()
 
 
 def texts(n: int, prefix: str = "Оплата Петренку") -> list[tuple[int, Any]]:
@@ -44,11 +57,8 @@ def test_split_keeps_order_and_balances_cost() -> None:
 
 def test_parts_go_to_peers_and_come_back_complete(tmp_path: Path) -> None:
     async def scenario() -> None:
-        listeners = [PeerListener(str(tmp_path), echo, pid=pid) for pid in (1001, 1002)]
-        for listener in listeners:
-            await listener.start()
-        try:
-            assert oct(os.stat(listeners[0].path).st_mode & 0o777) == "0o600"
+        async with listening(tmp_path, echo, 1001) as first, listening(tmp_path, echo, 1002):
+            assert oct(os.stat(first.path).st_mode & 0o777) == "0o600"
             peers = BatchPeers(str(tmp_path), own_pid=OWN)
             items = texts(60)
             local, replies = await collect(peers, items)
@@ -56,9 +66,6 @@ def test_parts_go_to_peers_and_come_back_complete(tmp_path: Path) -> None:
             got = {i for r in replies for i in r} | {i for i, _ in local}
             assert got == set(range(60)) and len(local) + sum(len(r) for r in replies) == 60
             assert all(r[i]["text"] == dict(items)[i] and r[i]["request_id"] == "r1" for r in replies for i in r)
-        finally:
-            for listener in listeners:
-                await listener.stop()
         assert not list(tmp_path.iterdir())  # sockets removed on stop
 
     asyncio.run(scenario())
@@ -66,17 +73,13 @@ def test_parts_go_to_peers_and_come_back_complete(tmp_path: Path) -> None:
 
 def test_small_batches_and_lonely_workers_stay_local(tmp_path: Path) -> None:
     async def scenario() -> None:
-        listener = PeerListener(str(tmp_path), echo, pid=1001)
-        await listener.start()
-        try:
+        async with listening(tmp_path, echo):
             peers = BatchPeers(str(tmp_path), own_pid=OWN)
             local, shares = await peers.share(texts(batch_peers.MIN_SHARED - 1), {"request_id": "r"})
             assert len(local) == batch_peers.MIN_SHARED - 1 and shares == []
             alone = BatchPeers(str(tmp_path), own_pid=1001)  # its own socket is no peer
             local, shares = await alone.share(texts(50), {"request_id": "r"})
             assert len(local) == 50 and shares == []
-        finally:
-            await listener.stop()
 
     asyncio.run(scenario())
 
@@ -105,39 +108,27 @@ def test_declines_come_back_as_none(tmp_path: Path) -> None:
         raise Declined("other list versions")
 
     async def scenario() -> None:
-        busy = PeerListener(str(tmp_path), slow, pid=1001)
-        await busy.start()
         peers = BatchPeers(str(tmp_path), own_pid=OWN)
-        try:
+        async with listening(tmp_path, slow):
             _, first = await peers.share(texts(40), {"request_id": "a"})
             await asyncio.sleep(0.05)  # the peer starts on the first part
             _, second = await peers.share(texts(40), {"request_id": "b"})
             assert [await s.results() for s in second] == [None]  # one shared part at a time
             assert [await s.results() for s in first] != [None]
-        finally:
-            await busy.stop()
-        refusing = PeerListener(str(tmp_path), refuse, pid=1002)
-        await refusing.start()
-        try:
+        async with listening(tmp_path, refuse, 1002):
             local, replies = await collect(peers, texts(40))
             assert replies == [None] and len(local) == 20
-        finally:
-            await refusing.stop()
 
     asyncio.run(scenario())
 
 
 def test_a_job_picked_up_after_its_deadline_is_declined(tmp_path: Path) -> None:
     async def scenario() -> None:
-        listener = PeerListener(str(tmp_path), echo, pid=1001)
-        await listener.start()
-        try:
+        async with listening(tmp_path, echo):
             peers = BatchPeers(str(tmp_path), own_pid=OWN)
             local, shares = await peers.share(texts(40), {"request_id": "r"})
             time.sleep(batch_peers.START_WITHIN_SECONDS + 0.1)  # this loop (the peer's too) was busy
             assert [await s.results() for s in shares] == [None]
-        finally:
-            await listener.stop()
 
     asyncio.run(scenario())
 
@@ -148,15 +139,11 @@ def test_a_peer_that_does_not_answer_in_time_costs_the_timeout_only(tmp_path: Pa
         return await echo(job)
 
     async def scenario() -> None:
-        listener = PeerListener(str(tmp_path), stuck, pid=1001)
-        await listener.start()
-        try:
+        async with listening(tmp_path, stuck):
             peers = BatchPeers(str(tmp_path), own_pid=OWN, reply_timeout=0.2)
             started = time.monotonic()
             local, replies = await collect(peers, texts(40))
             assert replies == [None] and time.monotonic() - started < 1.0
-        finally:
-            await listener.stop()
 
     asyncio.run(scenario())
 
@@ -170,13 +157,9 @@ def test_garbage_and_failures_are_not_results(tmp_path: Path, caplog: pytest.Log
 
     async def scenario() -> None:
         for handler, pid in ((wrong_items, 1001), (broken, 1002)):
-            listener = PeerListener(str(tmp_path), handler, pid=pid)
-            await listener.start()
-            try:
+            async with listening(tmp_path, handler, pid):
                 local, replies = await collect(BatchPeers(str(tmp_path), own_pid=OWN), texts(40, "Петренку Олегу"))
                 assert replies == [None] and len(local) == 20
-            finally:
-                await listener.stop()
 
     with caplog.at_level(logging.DEBUG, logger="ai_service.batch_peers"):
         asyncio.run(scenario())
@@ -186,9 +169,7 @@ def test_garbage_and_failures_are_not_results(tmp_path: Path, caplog: pytest.Log
 
 def test_a_listener_drops_a_malformed_job(tmp_path: Path) -> None:
     async def scenario() -> None:
-        listener = PeerListener(str(tmp_path), echo, pid=1001, max_message=1000)
-        await listener.start()
-        try:
+        async with listening(tmp_path, echo, max_message=1000) as listener:
             reader, writer = await asyncio.open_unix_connection(listener.path)
             writer.write(batch_peers._HEADER.pack(5000) + b"x" * 10)  # over the limit
             await writer.drain()
@@ -196,8 +177,6 @@ def test_a_listener_drops_a_malformed_job(tmp_path: Path) -> None:
             writer.close()
             local, replies = await collect(BatchPeers(str(tmp_path), own_pid=OWN), texts(40))
             assert replies[0] is not None  # and still serves the next job
-        finally:
-            await listener.stop()
 
     asyncio.run(scenario())
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ai_service import metrics
 from ai_service.api import requests as rq
 from ai_service.api.responses import JSONResponse
 from ai_service.api.serializers import process_response, timings_ms
@@ -92,7 +91,7 @@ async def process_batch(request: Request) -> JSONResponse:
         for share in shares:
             # Our part is done; the peers' answers have been arriving meanwhile.
             got = await share.results()
-            metrics.count_shared("peer" if got is not None else "returned", len(share.items))
+            service.observe_shared("peer" if got is not None else "returned", len(share.items))
             results.update(got if got is not None else
                            await _batch_items(service, request_id, share.items, language, options))
     finally:
