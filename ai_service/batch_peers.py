@@ -33,7 +33,9 @@ MIN_SHARED = 16  # texts: below this, a share is not worth a round trip
 MIN_PART = 8  # texts per part, so a few cheap texts are not spread over many workers
 TEXT_OVERHEAD = 300  # characters: a short text's fixed cost (layers, caches, response) in text length
 START_WITHIN_SECONDS = 1.0  # a peer that cannot start by then declines (the sender moves on)
-REPLY_TIMEOUT_SECONDS = 2.0  # after the sender's own part: then it screens the peer's share itself
+# After the sender's own part, it waits this long, or as long again as its own part took (a peer's
+# part costs about the same), then screens the peer's part itself.
+REPLY_TIMEOUT_SECONDS = 2.0
 _HEADER = struct.Struct("!I")
 _SOCKET_PREFIX, _SOCKET_SUFFIX = "worker-", ".sock"
 
@@ -106,9 +108,11 @@ class PeerShare:
         self._reader, self._writer = reader, writer
         self._limit, self._timeout = limit, timeout
 
-    async def results(self) -> dict[int, Any] | None:
+    async def results(self, own_part_seconds: float = 0.0) -> dict[int, Any] | None:
+        """The peer's answers by batch index; ``own_part_seconds`` (how long the sender's own part
+        took) stretches the wait for big parts."""
         try:
-            reply = await asyncio.wait_for(_receive(self._reader, self._limit), self._timeout)
+            reply = await asyncio.wait_for(_receive(self._reader, self._limit), max(self._timeout, own_part_seconds))
             if "declined" in reply:
                 raise Declined(str(reply["declined"]))
             results = {int(i): r for i, r in reply["results"]}

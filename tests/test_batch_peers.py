@@ -145,7 +145,19 @@ def test_a_peer_that_does_not_answer_in_time_costs_the_timeout_only(tmp_path: Pa
             local, replies = await collect(peers, texts(40))
             assert replies == [None] and time.monotonic() - started < 1.0
 
+    async def slow(job: dict) -> dict[int, Any]:
+        await asyncio.sleep(0.4)
+        return await echo(job)
+
+    async def big_parts() -> None:
+        async with listening(tmp_path, slow, 1002):
+            peers = BatchPeers(str(tmp_path), own_pid=OWN, reply_timeout=0.2)
+            _, shares = await peers.share(texts(40), {"request_id": "r"})
+            # The sender's own part took 1 s: a peer's part of the same size gets as long.
+            assert [await s.results(own_part_seconds=1.0) is not None for s in shares] == [True]
+
     asyncio.run(scenario())
+    asyncio.run(big_parts())
 
 
 def test_garbage_and_failures_are_not_results(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
