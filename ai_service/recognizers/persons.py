@@ -186,7 +186,7 @@ _SOURCE_TRUST = {"morph": 1.0, "dictionary": 1.0, "predicted": 0.5}
 
 
 def resolve_gender(items: list[RunItem], roles: tuple[str, ...],
-                   hint_case: str | None = None) -> tuple[str | None, set[str] | None]:
+                   hint_case: str | None = None) -> tuple[str | None, frozenset[str] | None]:
     """The gender, and the grammatical cases all parts can share for it.
 
     Each gender is tried: every part needs a reading of that gender (or an
@@ -195,13 +195,21 @@ def resolve_gender(items: list[RunItem], roles: tuple[str, ...],
     the preceding preposition demands (``от Смирнова`` → genitive) and the
     nominative are preferred, then the explicit evidence of the parts.
     """
+    return _gender_of_readings(tuple(it.token.morph for it in items), roles, hint_case)
+
+
+@lru_cache(maxsize=16_384)
+def _gender_of_readings(morphs: tuple[MorphInfo | None, ...], roles: tuple[str, ...],
+                        hint_case: str | None) -> tuple[str | None, frozenset[str] | None]:
+    # Only the readings and roles decide (cached: payees recur); items rebuilt from them alone.
+    items = [RunItem(Token("", 0, 0, "word", "none", morph=m), False, 0) for m in morphs]
     named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
     gender, common = _resolve(named, hint_case)
     if gender is None and any(r == "surname" for _, r in named):
         # A woman's consonant-final surname does not decline; when it was declined as a
         # man's anyway (Кашпурові Тетяні), the given name and patronymic still decide.
         gender, common = _resolve([(it, r) for it, r in named if r != "surname"], hint_case)
-    return gender, common
+    return gender, (frozenset(common) if common is not None else None)
 
 
 def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[str | None, set[str] | None]:
@@ -233,7 +241,7 @@ def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[s
     return best[1], best[2] or None
 
 
-def _choose_form(forms: list[NameForm], gender: str | None, cases: set[str] | None) -> NameForm:
+def _choose_form(forms: list[NameForm], gender: str | None, cases: frozenset[str] | set[str] | None) -> NameForm:
     def rank(f: NameForm) -> tuple[int, int, int, int]:
         gender_ok = 2 if f.gender == gender and gender else (1 if f.gender is None else 0)
         case_ok = 1 if cases and f.cases & cases else 0

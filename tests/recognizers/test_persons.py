@@ -38,3 +38,16 @@ def test_other_readings_of_the_same_words_are_not_taken_from_the_cache() -> None
     # second a surname by position — not the cached answer for the first readings.
     other = [item("Петренку", 0, reading("given", "петренко")), item("Івану", 9, reading("given", "іван"))]
     assert [roles for _, roles in split_run(other)] == [("given", "surname")]
+
+
+def test_gender_is_cached_on_readings_and_roles_only() -> None:
+    woman = [item("Петренко", 0, NameForm("surname", None, "петренко", ALL, "morph")),
+             item("Олені", 9, NameForm("given", "female", "олена", ALL, "morph"))]
+    gender, cases = persons.resolve_gender(woman, ("surname", "given"))
+    hits = persons._gender_of_readings.cache_info().hits
+    assert persons.resolve_gender([item("Петренко", 300, *woman[0].token.morph.forms),
+                                   item("Олені", 309, *woman[1].token.morph.forms)], ("surname", "given")) \
+        == (gender, cases) == ("female", ALL)
+    assert persons._gender_of_readings.cache_info().hits == hits + 1
+    man = [woman[0], item("Олені", 9, reading("given", "олень"))]  # other readings, other answer
+    assert persons.resolve_gender(man, ("surname", "given"))[0] == "male"
