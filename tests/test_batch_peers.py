@@ -201,3 +201,19 @@ def test_prepare_directory_is_private_and_clears_old_sockets(tmp_path: Path) -> 
     prepare_directory(str(directory))
     assert oct(directory.stat().st_mode & 0o777) == "0o700"
     assert sorted(p.name for p in directory.iterdir()) == ["notes.txt"]
+
+
+def test_a_peer_dying_mid_part_leaves_it_to_the_sender(tmp_path: Path) -> None:
+    async def crash(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readexactly(batch_peers._HEADER.size)  # takes the job, then the process is gone
+        writer.transport.abort()
+
+    async def scenario() -> None:
+        server = await asyncio.start_unix_server(crash, socket_path(str(tmp_path), 1001))
+        try:
+            local, replies = await collect(BatchPeers(str(tmp_path), own_pid=OWN), texts(40))
+            assert replies == [None] and len(local) == 20  # the sender screens those 20 itself
+        finally:
+            server.close()
+
+    asyncio.run(scenario())
