@@ -7,10 +7,13 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ai_service.forked import Forked
 from ai_service.lists.model import Entity, Identifier
 from ai_service.search import index as index_module
+from ai_service.search import vocab as vocab_module
 from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
 from ai_service.search.index import EmbeddedIndex, core_tokens, entity_keys, exact_key
 from ai_service.search.scoring import keyed_aliases
@@ -89,6 +92,22 @@ def test_vocabulary_finds_swapped_letters_and_name_forms() -> None:
     assert dict(v.expand("aleksei")).get("oleksi") == 0.95
     assert "oleksioviq" in dict(v.expand("alekseviq"))
     assert [t for t, _ in v.expand("aleksei")].count("oleksi") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdeoqzабвгґєїіщ'$-" + chr(0x1F600)), min_size=1, max_size=14))
+def test_query_trigram_codes_equal_the_index_encoding(token: str) -> None:
+    # Query tokens are encoded in Python, the vocabulary in numpy: both must give the same codes.
+    cps = np.frombuffer(f"${token}$".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    assert vocab_module._query_codes(token) == set(np.unique(vocab_module._trigram_codes(cps)).tolist())
+
+
+def test_vocabulary_trigram_lookup_finds_what_the_arrays_hold() -> None:
+    v = Vocabulary(["kovrikov", "kovalov", "petrenko", "петренко"])
+    for code, owners in v._slices.items():
+        k = int(np.searchsorted(v._codes, np.uint64(code)))
+        assert v._codes[k] == code and owners.tolist() == v._owners[v._starts[k]:v._starts[k + 1]].tolist()
+    assert len(v._slices) == v._codes.size
 
 
 def test_vectors_are_normalized_and_deterministic() -> None:
