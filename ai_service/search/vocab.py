@@ -24,7 +24,8 @@ MIN_TOKEN = 4  # shorter tokens have too many near neighbours to expand usefully
 MIN_SIM = 0.8  # sharpened edit similarity (one typo in 5+ letters passes)
 MAX_EXPANSIONS = 8
 MIN_SKELETON = 4
-_SHIFT = np.uint64(21)  # code points fit in 21 bits: 3 of them in one uint64
+_BITS = 21  # code points fit in 21 bits: 3 of them in one uint64
+_SHIFT = np.uint64(_BITS)
 
 
 def _form_group(token: str) -> tuple[str, int] | None:
@@ -43,7 +44,7 @@ def _trigram_codes(padded: np.ndarray) -> np.ndarray:
 def _query_codes(token: str) -> set[int]:
     """The distinct trigram codes of ``$token$``, as ``_trigram_codes`` computes them."""
     cps = [ord(c) for c in f"${token}$"]
-    return {(a << 42) | (b << 21) | c for a, b, c in zip(cps, cps[1:], cps[2:])}
+    return {(a << 2 * _BITS) | (b << _BITS) | c for a, b, c in zip(cps, cps[1:], cps[2:])}
 
 
 class Vocabulary:
