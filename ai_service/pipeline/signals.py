@@ -26,7 +26,7 @@ from ai_service.recognizers.attributes import PersonContext, person_context
 from ai_service.recognizers.caps_names import find_caps_names
 from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
-from ai_service.recognizers.runs import collect_runs, join_inverted
+from ai_service.recognizers.runs import collect_runs, join_inverted, sentence_capital
 from ai_service.text.dates import find_dates
 from ai_service.text.dictionaries import mapping
 from ai_service.text.identifiers import find_identifiers
@@ -88,7 +88,7 @@ class SignalsLayer(Layer):
                 first = tokens.index(items[0].token, start)
                 if all(r == "initial" for r in roles):
                     initials_only.append((first, items, roles))
-                elif is_person(items, roles):
+                elif is_person(items, roles) and not sentence_capital(tokens, first, items, text):
                     persons.append(self._person(tokens, items, roles, text, first, ctx))
         if not persons:
             # Initials alone name someone only when nothing else in the text does (``А. О.``).

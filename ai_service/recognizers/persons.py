@@ -17,6 +17,7 @@ from itertools import product
 
 from ai_service.pipeline.document import MorphInfo, NamePart, NameForm, PersonSignal, Token
 from ai_service.text.casing import display_case
+from ai_service.search.weak_tokens import particle_keys
 
 ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, ("patronymic", "guess"): 2.0,
                ("given", "morph"): 2.2, ("given", "dictionary"): 2.0, ("given", "predicted"): 1.0,
@@ -258,6 +259,11 @@ def _invariable_for_women(form: NameForm, gender: str) -> bool:
             and form.nominative[-1] not in "аяоеєиіїуюйь" and not form.nominative.endswith(("ов", "ев", "єв", "ін", "ин", "їн")))
 
 
+def lower_particle(word: str) -> bool:
+    """``bin``, ``van``, ``al-Baghdadi``: a name particle (alone or hyphenated) written in lower case."""
+    return word.partition("-")[0] in particle_keys()
+
+
 def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
                  hint_case: str | None = None) -> PersonSignal:
     gender, common = resolve_gender(items, roles, hint_case)
@@ -283,7 +289,8 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
         if gender and form.gender and form.gender != gender and not _invariable_for_women(form, gender):
             # No reading of the person's gender (Путіна for a woman): keep the word as written.
             form = NameForm(role, gender, tok.text.lower(), form.cases, "guess")
-        normalized = display_case(tok.text, form.nominative, tok.lang)
+        # Particles written in lower case stay so (Osama bin Laden, al-Baghdadi).
+        normalized = tok.text if lower_particle(tok.text) else display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
         if person_gender is None and form.gender:
             person_gender = form.gender

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ai_service.pipeline.document import MorphInfo, NameForm, Token
-from ai_service.recognizers.persons import RunItem
+from ai_service.recognizers.persons import RunItem, lower_particle
 
 TRUSTED_SOURCES = frozenset({"morph", "dictionary"})
 ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
@@ -52,6 +52,38 @@ def initial_end(tokens: list[Token], i: int) -> int | None:
     return j
 
 
+def _lower_may_join(tok: Token, neighbour: Token) -> bool:
+    """A lower-case Latin word joins a name only written in capitals (``ivan PETROV``): beside a
+    normally written name it is an English word that is also a given name (Michael Brown per
+    request, John Smith will pay); name particles still join (Osama bin Laden, Ludwig van
+    Beethoven). Cyrillic words have the dictionary's common readings instead."""
+    return tok.script != "latn" or neighbour.text.isupper() or lower_particle(tok.text)
+
+
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+
+
+def sentence_capital(tokens: list[Token], first: int, items: list[RunItem], text: str) -> bool:
+    """A lone Latin word capitalised only because it starts a sentence, followed by lower-case
+    words (``Office supplies …``, ``Monthly rent …``, ``Please credit …``): English capitalises
+    the first word, so the capital says nothing of a name. Known given names stay names."""
+    if len(items) != 1 or items[0].initial:
+        return False
+    tok = items[0].token
+    word = tok.text
+    if tok.script != "latn" or len(word) < 2 or not word[0].isupper() or not word[1:].islower():
+        return False
+    if tok.morph is not None and any(f.role == "given" and f.source in TRUSTED_SOURCES for f in tok.morph.forms):
+        return False
+    nxt = first + 1
+    if nxt >= len(tokens) or tokens[nxt].kind != "word" or tokens[nxt].script != "latn" or not tokens[nxt].text.islower():
+        return False
+    if first == 0:
+        return True
+    prev = tokens[first - 1]
+    return prev.text in _SENTENCE_ENDS or "\n" in text[prev.end : tok.start]
+
+
 def _trusted(tok: Token) -> bool:
     return tok.morph is not None and any(f.source in TRUSTED_SOURCES for f in tok.morph.forms)
 
@@ -63,7 +95,21 @@ def name_capable(tok: Token, caseless: bool) -> bool:
         return False
     if not caseless and tok.text.isupper() and len(tok.text) <= 3 and not _trusted(tok):
         return False  # КН, ЖК, BV: abbreviations in an otherwise normally written text
-    return tok.text[:1].isupper() or (caseless and _trusted(tok))
+    return tok.text[:1].isupper() or (caseless and _trusted(tok)) or _particle_prefixed(tok.text)
+
+
+def _particle_prefixed(word: str) -> bool:
+    """``al-Baghdadi``, ``bin-Laden``, ``ad-Din``: a lower-case particle joined to a capitalised name."""
+    _, dash, rest = word.partition("-")
+    return bool(dash) and rest[:1].isupper() and lower_particle(word)
+
+
+def _particle_before_name(tokens: list[Token], i: int, skip: set[int], caseless: bool) -> bool:
+    """A name particle at ``i`` followed by a name-capable word. One only: two (de la Cruz) would
+    make the run longer than a person's parts."""
+    tok, k = tokens[i], i + 1
+    return (tok.kind == "word" and tok.context is None and "-" not in tok.text and lower_particle(tok.text.lower())
+            and k < len(tokens) and k not in skip and name_capable(tokens[k], caseless))
 
 
 def _given_by_position(tok: Token) -> MorphInfo:
@@ -105,9 +151,15 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 i += 1
                 continue
             nxt = tokens[i + 1] if i + 1 < n and i + 1 not in skip else None
+            if run and not run[-1].initial and _particle_before_name(tokens, i, skip, caseless):
+                # "Osama bin Laden", "OSAMA BIN LADEN", "Jan de Vries": a particle inside a name.
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
             if (tok.kind == "word" and tok.context is None and tok.morph is not None
                     and not tok.text[:1].isupper() and _trusted(tok) and not tok.morph.common_reading
-                    and ((run and not run[-1].initial) or (nxt is not None and name_capable(nxt, caseless)))):
+                    and ((run and not run[-1].initial and _lower_may_join(tok, run[-1].token))
+                         or (nxt is not None and name_capable(nxt, caseless) and _lower_may_join(tok, nxt)))):
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue

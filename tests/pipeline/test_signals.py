@@ -181,3 +181,27 @@ def test_a_capitalised_person_stays_a_person(process):
     assert [p.normalized for p in doc.persons] == ["Abdul Rauf Zakir"] and doc.organizations == []
     doc = process("ОПЛАТА ПЕТРЕНКУ ОЛЕКСАНДРУ ВАСИЛЬОВИЧУ ЗА ПОСЛУГИ")  # an all-caps text is not a list name
     assert [p.normalized for p in doc.persons] == ["Петренко Олександр Васильович"]
+
+
+# English texts capitalise their first word; lower-case English words that are also given
+# names (per, will, may) and name particles written in lower case (bin, van, al-).
+ENGLISH_CASES = [
+    ("Office supplies reimbursement - David Miller", ["David Miller"]),
+    ("Monthly rent for apartment 12, tenant Maria Gonzalez", ["Maria Gonzalez"]),
+    ("Approved transfer to Sarah O'Connor for travel expenses", ["Sarah O'Connor"]),
+    ("Gift for Peter Parker birthday. Please credit Linda Martinez", ["Peter Parker", "Linda Martinez"]),
+    ("Refund of overpayment to Michael Brown per request", ["Michael Brown"]),
+    ("Payment from John Smith will be refunded", ["John Smith"]),
+    ("Payment to Osama bin Laden", ["Osama bin Laden"]),
+    ("OSAMA BIN LADEN payment", ["Osama Bin Laden"]),
+    ("Payment to Abu Bakr al-Baghdadi", ["Abu Bakr al-Baghdadi"]),
+    ("Transfer to Jan de Vries", ["Jan de Vries"]),
+    # A known given name opening the text is still a name; so is a capitalised word mid-sentence.
+    ("Maria paid for the services", ["Maria"]),
+    ("Payment to ivan PETROV for services", ["Ivan Petrov"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ENGLISH_CASES)
+def test_english_sentence_capitals_and_particles(process, text, expected):
+    assert [p.normalized for p in process(text).persons] == expected
