@@ -16,8 +16,8 @@ from functools import lru_cache
 from itertools import product
 
 from ai_service.pipeline.document import MorphInfo, NamePart, NameForm, PersonSignal, Token
-from ai_service.text.casing import display_case
 from ai_service.search.weak_tokens import particle_keys
+from ai_service.text.casing import display_case
 
 ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, ("patronymic", "guess"): 2.0,
                ("given", "morph"): 2.2, ("given", "dictionary"): 2.0, ("given", "predicted"): 1.0,
