@@ -179,6 +179,14 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
+            if (caseless and tok.kind == "word" and tok.context is None and tok.morph is not None
+                    and not tok.morph.known_common and _has_role(tok, "surname")
+                    and (_before_given_patronymic(tokens, i, skip, caseless) or _after_given_patronymic(run))):
+                # "нарусовій людмилі борисівні": in a caseless text an unknown word before (or after)
+                # a given name and a patronymic is the surname; its predicted readings stay.
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
             if (tok.kind == "word" and tok.text[:1].isupper() and tok.context is None and run
                     and not run[-1].initial and i + 1 < n and i + 1 not in skip
                     and name_capable(tokens[i + 1], caseless) and _has_role(tokens[i + 1], "patronymic")):

@@ -205,3 +205,13 @@ ENGLISH_CASES = [
 @pytest.mark.parametrize("text,expected", ENGLISH_CASES)
 def test_english_sentence_capitals_and_particles(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("переказ коштів нарусовій людмилі борисівні", ["Нарусова Людмила Борисівна"]),
+    ("переказ людмилі борисівні нарусовій", ["Людмила Борисівна Нарусова"]),
+    # A known common word before the given name and patronymic stays out.
+    ("оплата послуг людмилі борисівні", ["Людмила Борисівна"]),
+])
+def test_caseless_unknown_surname_beside_given_and_patronymic(process, text, expected):
+    assert [p.normalized for p in process(text).persons] == expected
