@@ -163,11 +163,12 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (caseless and run and not run[-1].initial and _given(run[-1].token) and tok.kind == "word"
-                    and tok.context is None and tok.morph is not None and not tok.morph.known_common
-                    and _has_role(tok, "surname") and len(tok.text) > 1):
-                # "john smith": in a caseless text an unknown word right after a known
-                # given name is its surname.
+            if (caseless and tok.kind == "word" and tok.context is None and tok.morph is not None
+                    and not tok.morph.known_common and _has_role(tok, "surname") and len(tok.text) > 1
+                    and ((run and not run[-1].initial and _given(run[-1].token))
+                         or (not run and nxt is not None and _given(nxt) and name_capable(nxt, caseless)))):
+                # "john smith", "dudal anton": in a caseless text an unknown word right after
+                # (or, starting a run, right before) a known given name is its surname.
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue

@@ -32,11 +32,14 @@ ltd llc llp lp inc incorporated corp corporation co company companies limited pl
 jsc pjsc ojsc cjsc gmbh ag sa srl sarl spa bv nv fzc fze fzco pte pvt sdn bhd
 лімітед лтд інк корп корпорейшн компані ко
 """
-# Generic words of organisation names: they describe, they do not identify.
+# Generic words of organisation names: they describe, they do not identify. English ones
+# also as registers write them in Cyrillic (Холдінгз, Ентерпрайзес): another matching key.
 _CORE_GENERIC = """
 компанія компания корпорація корпорация група группа груп холдинг фірма фирма
 концерн банк трейдинг трейдінг інтернешнл интернешнл
 bank trading international intl holding holdings group enterprise enterprises
+холдінгз холдингз холдінгс холдингс ентерпрайз энтерпрайз ентерпрайзес энтерпрайзес
+інтернешенел интернешенел
 and the of та і и з с в у й імені имени ім им
 """
 # Descriptive words: never a match on their own, but a different one is evidence of a
@@ -47,6 +50,9 @@ logistics logistic builders building construction consulting consultants service
 solutions systems technologies technology industries industrial foods food products
 management investments investment capital partners global export import properties
 логістик логістика логистика будівництво строительство консалтинг сервіс сервис
+інвестментс инвестментс інвестмент инвестмент солюшнз солюшнс солюшенс сервісез сервисез
+сервісіз текнолоджіз текнолоджис технолоджиз технолоджис партнерс партнерз кепітал кепитал
+кэпитал менеджмент проперті пропертіз пропертиз фудс констракшн
 """
 # Name particles: carry little identity, never penalised when missing.
 _PARTICLES = """

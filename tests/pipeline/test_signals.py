@@ -212,6 +212,10 @@ def test_english_sentence_capitals_and_particles(process, text, expected):
     ("переказ людмилі борисівні нарусовій", ["Людмила Борисівна Нарусова"]),
     # A known common word before the given name and patronymic stays out.
     ("оплата послуг людмилі борисівні", ["Людмила Борисівна"]),
+    # Surname first before a known given name, in either script.
+    ("payment to dudal anton for services", ["Dudal Anton"]),
+    ("переказ дудалю антону", ["Дудаль Антон"]),
+    ("rent payment john smith march", ["John Smith"]),
 ])
-def test_caseless_unknown_surname_beside_given_and_patronymic(process, text, expected):
+def test_caseless_unknown_surname_beside_given_name(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected

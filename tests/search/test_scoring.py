@@ -164,6 +164,15 @@ def test_weak_tokens_are_reported_not_matched() -> None:
     assert exp["weak_tokens"] == {"query": ["ТОВ"], "list": ["ТОВ"]}
 
 
+@pytest.mark.parametrize("query", ["Tokentrust Holdings Limited", "TOKENTRAST HOLDINGS LTD"])
+def test_english_generic_words_written_in_cyrillic_are_weak(query: str) -> None:
+    # Registers write English company words in Cyrillic (Холдінгз, Лімітед): they are as weak
+    # as the English ones, so the distinctive word decides alone.
+    result = compare_names(query, "Токентраст Холдінгз Лімітед", "organization")
+    assert result.score >= 0.9
+    assert "Холдінгз" in result.explanation["weak_tokens"]["list"]
+
+
 def test_person_names_keep_tokens_that_look_like_legal_forms() -> None:
     # "Co" / "Sa" are legal forms for companies but may be name parts of persons.
     assert compare_names("Sa Ding", "Sa Ding", "person").explanation["aligned"][0]["query"] in {"Sa", "Ding"}
