@@ -145,7 +145,7 @@ def to_cyrillic(text: str, lang: Literal["uk", "ru"] = "uk") -> str:
 # Canonical alphabet (lowercase ASCII): one letter per sound where schemes
 # disagree, so edit distances stay meaningful:
 #   w = ш/щ/sh/sch/shch   q = ч/ch/tch   j = ж/zh (дж/dzh/j -> "dj")
-#   h = г/ґ/х/h/g/kh      c = ц/ts/tz (Latin c before e/i/y)   i = и/і/ї/й/ы/y
+#   h = г/ґ/х/h/g/kh      c = ц/тс/ts/tz (Latin c before e/i/y)   i = и/і/ї/й/ы/y
 #   e = е/ё/є/э/ie/ye     ь ъ and apostrophes dropped, doubled letters collapsed.
 # Latin folds run first (they must not touch canonical letters produced from
 # Cyrillic), then one translate() maps Cyrillic straight to canonical letters.
@@ -280,6 +280,9 @@ def name_key(text: str) -> str:
             if _HAS_LATIN.search(s):
                 s = _fold_latin(s)
             s = s.translate(_CYR_TABLE)
+        if "ts" in s:
+            # т+с is the sound ц, which Latin "ts" folds to (Кутсенко = Kutsenko, Ватсон = Watson).
+            s = s.replace("ts", "c")
     if "ie" in s:
         s = s.replace("iie", "e").replace("ie", "e")
     if s.isascii():

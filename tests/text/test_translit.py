@@ -14,6 +14,10 @@ SAME_KEY = [
     ("Ковриков", "Kovrykov"),
     ("Ковриков", "Kovrikov"),
     ("Хмельницький", "Khmelnytskyi"),
+    # т+с is ц to the key, as Latin ts is.
+    ("Кутсенко", "Kutsenko"),
+    ("Ватсон", "Watson"),
+    ("Інвестментс", "Investments"),
     ("Хмельницький", "Khmelnitsky"),
     ("Хмельницький", "Хмельницкий"),
     ("Хмельницкий", "Khmelnitskiy"),

@@ -14,7 +14,7 @@ from ai_service.search.vectors import DIM
 
 # Bump when the document shape or the mapping changes: the checksum includes it,
 # so an upgraded service rebuilds instead of querying documents it cannot read.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: matching keys fold Cyrillic тс like Latin ts
 MANAGED_BY = "ai-service"
 TEMPLATE_PRIORITY = 500  # above the stack's built-in templates (priority 100)
 NGRAM = 3
