@@ -53,10 +53,11 @@ def initial_end(tokens: list[Token], i: int) -> int | None:
 
 
 def _lower_may_join(tok: Token, neighbour: Token) -> bool:
-    """A lower-case Latin word joins a name only written in capitals (``ivan PETROV``): beside a
+    """A lower-case Latin word joins a name written in capitals (``ivan PETROV``); after a
     normally written name it is an English word that is also a given name (Michael Brown per
-    request, John Smith will pay); name particles still join (Osama bin Laden, Ludwig van
-    Beethoven). Cyrillic words have the dictionary's common readings instead."""
+    request, John Smith will pay) unless another name word follows (Anna maria Lopez, see the
+    caller); name particles join (Osama bin Laden). Cyrillic words have the dictionary's common
+    readings instead."""
     return tok.script != "latn" or neighbour.text.isupper() or lower_particle(tok.text)
 
 
@@ -158,7 +159,8 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 continue
             if (tok.kind == "word" and tok.context is None and tok.morph is not None
                     and not tok.text[:1].isupper() and _trusted(tok) and not tok.morph.common_reading
-                    and ((run and not run[-1].initial and _lower_may_join(tok, run[-1].token))
+                    and ((run and not run[-1].initial and (
+                            _lower_may_join(tok, run[-1].token) or (nxt is not None and name_capable(nxt, caseless))))
                          or (nxt is not None and name_capable(nxt, caseless) and _lower_may_join(tok, nxt)))):
                 run.append(RunItem(tok, False, tok.end))
                 i += 1

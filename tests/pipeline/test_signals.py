@@ -192,6 +192,7 @@ ENGLISH_CASES = [
     ("Gift for Peter Parker birthday. Please credit Linda Martinez", ["Peter Parker", "Linda Martinez"]),
     ("Refund of overpayment to Michael Brown per request", ["Michael Brown"]),
     ("Payment from John Smith will be refunded", ["John Smith"]),
+    ("Payment to Anna maria Lopez", ["Anna Maria Lopez"]),
     ("Payment to Osama bin Laden", ["Osama bin Laden"]),
     ("OSAMA BIN LADEN payment", ["Osama Bin Laden"]),
     ("Payment to Abu Bakr al-Baghdadi", ["Abu Bakr al-Baghdadi"]),
