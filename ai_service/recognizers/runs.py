@@ -23,33 +23,59 @@ TRUSTED_SOURCES = frozenset({"morph", "dictionary"})
 ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
 
 
-def _letter_dot(tokens: list[Token], k: int, n: int) -> int | None:
-    """Index after ``X.`` (one capital letter and its dots) starting at ``k``, or None."""
+def _letter_dot(tokens: list[Token], k: int, n: int, lower: bool = False) -> int | None:
+    """Index after ``X.`` (one capital letter, or with ``lower`` any letter, and its dots)
+    starting at ``k``, or None."""
     if k >= n:
         return None
     tok = tokens[k]
     text = tok.text
-    if len(text) != 1 or tok.kind != "word" or not text.isupper():  # cheapest test first: it runs per token
-        return None
+    if len(text) != 1 or tok.kind != "word" or not (text.isupper() or (lower and text.islower())):
+        return None  # cheapest test first: it runs per token
     j = k + 1
     while j < n and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
         j += 1
     return j if j > k + 1 else None
 
 
-def initial_end(tokens: list[Token], i: int) -> int | None:
-    """Index after the initial starting at ``i`` (``О.``, ``И..``, ``Ж.-Б.``), or None."""
+def initial_end(tokens: list[Token], i: int, lower: bool = False) -> int | None:
+    """Index after the initial starting at ``i`` (``О.``, ``И..``, ``Ж.-Б.``; with ``lower``
+    also ``о.``), or None."""
     n = len(tokens)
-    j = _letter_dot(tokens, i, n)
+    j = _letter_dot(tokens, i, n, lower)
     if j is None:
         return None
     # Compound initials of hyphenated given names: Ж.-Б., А.-М.-А.
     while j + 1 < n and tokens[j].text == "-" and tokens[j].start == tokens[j - 1].end:
-        nxt = _letter_dot(tokens, j + 1, n)
+        nxt = _letter_dot(tokens, j + 1, n, lower)
         if nxt is None or tokens[j + 1].start != tokens[j].end:
             break
         j = nxt
     return j
+
+
+def _surname_word(tok: Token | None) -> bool:
+    """A word that may be the surname an initial stands beside: no context, a name reading."""
+    return (tok is not None and tok.kind == "word" and tok.context is None and tok.morph is not None
+            and not tok.morph.known_common and len(tok.text) > 1 and _has_role(tok, "surname"))
+
+
+def _lower_initials(tokens: list[Token], initials: dict[int, int]) -> dict[int, int]:
+    """Initials written in lower case (``соловйов с. а.``, ``о.в. мольський``) in a lower-case
+    text: a letter and a dot are initials only in a chain standing beside a surname-like word,
+    so that ``м. київ``, ``2024 р.`` and ``в т.ч. пдв`` stay abbreviations."""
+    out: dict[int, int] = {}
+    n, k = len(tokens), 0
+    while k < n:
+        chain: dict[int, int] = {}
+        j = k
+        while j < n and j not in initials and (e := initial_end(tokens, j, lower=True)) is not None:
+            chain[j] = e
+            j = e
+        if chain and (_surname_word(tokens[k - 1] if k else None) or _surname_word(tokens[j] if j < n else None)):
+            out.update(chain)
+        k = j if chain else k + 1
+    return out
 
 
 def _lower_may_join(tok: Token, neighbour: Token) -> bool:
@@ -129,6 +155,8 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
     n = len(tokens)
     # Where initials end, computed once: the loop asks about a token and about its neighbour.
     initials = {k: e for k, t in enumerate(tokens) if len(t.text) == 1 and (e := initial_end(tokens, k)) is not None}
+    if caseless and tokens and tokens[0].text.islower():
+        initials.update(_lower_initials(tokens, initials))
     i = 0
     while i < n:
         start = i
@@ -136,7 +164,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
         while i < n and i not in skip:
             tok = tokens[i]
             if not run and (tok.kind != "word" or (tok.context is not None and (
-                    not tok.text[:1].isupper() or tok.context == "legal_form"
+                    (not tok.text[:1].isupper() and i not in initials) or tok.context == "legal_form"
                     or (tok.context != "stop" and i not in initials)))):
                 # Every way into a run starts at a word (an initial's letter is one); a word
                 # the context layer claimed can only start one as an initial or, capitalised
@@ -175,7 +203,8 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 i += 1
                 continue
             beside_initial = (run and run[-1].initial) or (i + 1) in initials
-            if (tok.kind == "word" and tok.text[:1].isupper() and tok.context in (None, "stop")
+            if (tok.kind == "word" and tok.context in (None, "stop")
+                    and (tok.text[:1].isupper() or (caseless and beside_initial and _surname_word(tok)))
                     and (beside_initial or _before_given_patronymic(tokens, i, skip, caseless)
                          or _after_given_patronymic(run))):
                 tok.morph = _surname_by_position(tok)

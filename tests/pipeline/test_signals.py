@@ -220,3 +220,14 @@ def test_english_sentence_capitals_and_particles(process, text, expected):
 ])
 def test_caseless_unknown_surname_beside_given_name(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("соловйов с. а. - повернення позики", ["Соловйов С. А."]),
+    ("оплата за послуги згідно рах. №4059 від 13.02.2024, о.в. мольський", ["О. В. Мольський"]),
+    ("переказ андріанову м. м. на картковий рахунок", ["Андріанов М. М."]),
+    # Letters with dots that are abbreviations stay so: місто, рік, у тому числі.
+    ("м. київ, оплата за 2024 р. в т.ч. пдв", []),
+])
+def test_lower_case_initials_beside_a_surname(process, text, expected):
+    assert [p.normalized for p in process(text).persons] == expected
