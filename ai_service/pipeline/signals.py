@@ -62,7 +62,7 @@ class SignalsLayer(Layer):
         caseless = _caseless(text)
         orgs = [] if caseless else find_caps_names(tokens, doc.context_spans, text)
         taken = {i for m in orgs for i in range(m.first, m.last + 1)}
-        orgs += [m for m in find_organizations(tokens, doc.context_spans, text)
+        orgs += [m for m in find_organizations(tokens, doc.context_spans, text, caseless)
                  if not any(k in taken for k in range(m.first, m.last + 1))]
         orgs.sort(key=lambda m: m.first)
         in_org = {i for m in orgs for i in range(m.first, m.last + 1)}

@@ -76,8 +76,11 @@ def _closing_quote(tokens: list[Token], i: int) -> int | None:
     return last  # "НПК "Композит": the outer quote was never closed
 
 
-def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int] = frozenset()) -> list[int]:
-    """Indexes of a name written without quotes, walking from ``i`` by ``step``."""
+def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int] = frozenset(),
+                   caseless: bool = False) -> list[int]:
+    """Indexes of a name written without quotes, walking from ``i`` by ``step``. Read backwards
+    from a suffix form, a name is capitalised words, or in a caseless text any words up to a
+    context word (``wire transfer to flight travel llc``)."""
     picked: list[int] = []
     j = i
     while 0 <= j < len(tokens) and len(picked) < MAX_CORE_TOKENS:
@@ -107,7 +110,7 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
                     j = nxt
                     continue
                 break
-            if not (tok.text[:1].isupper() or tok.text.isupper()) and step < 0:
+            if not (caseless or tok.text[:1].isupper() or tok.text.isupper()) and step < 0:
                 break
             picked.append(j)
         elif tok.kind == "number" and (picked if step > 0 else all(tokens[k].kind != "word" for k in picked)):
@@ -137,7 +140,7 @@ def _match(first: int, last: int, core: list[int], form: str | None, tokens: lis
 
 
 def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[int, OrgMatch],
-               heads: frozenset[int]) -> OrgMatch | None:
+               heads: frozenset[int], caseless: bool = False) -> OrgMatch | None:
     after = span.last + 1
     if span.value in suffix_forms():
         # A suffix closes the name before it: extend an organisation already read
@@ -149,7 +152,7 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
         before = span.first - 1
         if before > 0 and tokens[before].text == ",":
             before -= 1  # "VISION 20-20, S.A.", "Acme, Inc."
-        core = _unquoted_core(tokens, before, -1) if before >= 0 else []
+        core = _unquoted_core(tokens, before, -1, caseless=caseless) if before >= 0 else []
         return _match(core[0], span.last, core, span.value, tokens, text) if core else None
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)
@@ -159,7 +162,7 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
     core = _unquoted_core(tokens, after, 1, heads)
     if core:
         return _match(span.first, core[-1], core, span.value, tokens, text)
-    core = _unquoted_core(tokens, span.first - 1, -1) if span.first > 0 else []
+    core = _unquoted_core(tokens, span.first - 1, -1, caseless=caseless) if span.first > 0 else []
     return _match(core[0], span.last, core, span.value, tokens, text) if core else None
 
 
@@ -188,7 +191,8 @@ def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[
     return _match(start, last, list(range(start, last + 1)), None, tokens, text)
 
 
-def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:
+def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str,
+                       caseless: bool = False) -> list[OrgMatch]:
     found: list[OrgMatch] = []
     owner: dict[int, OrgMatch] = {}
     heads = head_indexes(spans)
@@ -196,7 +200,7 @@ def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str)
     for span in spans:
         if span.category != "legal_form" or span.kind == "person" or span.first in owner or span.value in head_values:
             continue
-        match = _with_form(tokens, span, text, owner, heads)
+        match = _with_form(tokens, span, text, owner, heads, caseless)
         if match is not None:
             if all(m is not match for m in found):
                 found.append(match)

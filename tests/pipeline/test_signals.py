@@ -88,6 +88,9 @@ def test_adjacent_birth_date_is_read_as_dob(process):
      "Інженерний центр з підводної техніки та технології Глибина"),
     ("Одержувач Ісламік Революшенарі Гард Корпс Рісьорч Енд Селф-Сафішіенсі Джіхад Організейшн, рах. №4249", None,
      "Ісламік Революшенарі Гард Корпс Рісьорч Енд Селф-Сафішіенсі Джіхад Організейшн"),
+    # a lower-case text: read back from a suffix form to the context word before the name
+    ("wire transfer to flight travel llc under contract 772/5-22", "LLC", "flight travel"),
+    ("оплата taloon company по счету №7437 от 28.07.2023", "Co", "taloon"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
