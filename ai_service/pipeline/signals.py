@@ -81,7 +81,7 @@ class SignalsLayer(Layer):
         ctx = person_context(tokens, doc.context_spans, text)
         persons: list[PersonSignal] = []
         initials_only: list[tuple[int, list[RunItem], tuple[str, ...]]] = []
-        for start, run in join_inverted(tokens, collect_runs(tokens, in_org, caseless)):
+        for start, run in join_inverted(tokens, collect_runs(tokens, in_org, caseless), caseless):
             for items, roles in split_run(run):
                 if not items:
                     continue

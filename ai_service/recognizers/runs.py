@@ -122,7 +122,11 @@ def name_capable(tok: Token, caseless: bool) -> bool:
         return False
     if not caseless and tok.text.isupper() and len(tok.text) <= 3 and not _trusted(tok):
         return False  # КН, ЖК, BV: abbreviations in an otherwise normally written text
-    return tok.text[:1].isupper() or (caseless and _trusted(tok)) or _particle_prefixed(tok.text)
+    # In a caseless text every Latin word outside the context dictionaries may be a name, as in
+    # an all-capitals one (payment to dudal anton, salary march 2024 ghazi hammud al-ubaidi):
+    # Latin words have no dictionary to vouch for them, and a lone one makes no person.
+    return (tok.text[:1].isupper() or (caseless and (_trusted(tok) or tok.script == "latn"))
+            or _particle_prefixed(tok.text))
 
 
 def _particle_prefixed(word: str) -> bool:
@@ -285,12 +289,14 @@ def _after_given_patronymic(run: list[RunItem]) -> bool:
             and _given(run[-2].token) and _has_role(run[-1].token, "patronymic"))
 
 
-def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) -> list[tuple[int, list[RunItem]]]:
+def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]],
+                  caseless: bool = False) -> list[tuple[int, list[RunItem]]]:
     """``O'Connor, Sean`` / ``Петренко, Олександр``: one person written surname-comma-given.
 
     Joined only when a single surname-like word is followed by a comma and a run that
     starts with a known given name, so two listed surnames (``Петренко, Іваненко``)
-    stay apart. Input order is kept.
+    stay apart; in a caseless text, where the lists' capitals are gone, any Latin words
+    (``jokic, miodrag``). Input order is kept.
     """
     joined: list[tuple[int, list[RunItem]]] = []
     starts = [t.start for t in tokens]
@@ -306,7 +312,8 @@ def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]]) ->
             if ((single or listed) and [t.text for t in between] == [","]
                     and _has_role(last, "surname") and not run[0].initial
                     and len(run) <= (4 if listed or _list_style(last, run[0].token) else 3)
-                    and (_given(run[0].token) and len(run) <= 2 or _list_style(last, run[0].token))):
+                    and (_given(run[0].token) and len(run) <= 2 or _list_style(last, run[0].token)
+                         or (caseless and last.script == "latn" and run[0].token.script == "latn"))):
                 joined[-1] = (prev_start, prev + run)
                 continue
         joined.append((start, run))

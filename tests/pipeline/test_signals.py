@@ -220,6 +220,9 @@ def test_english_sentence_capitals_and_particles(process, text, expected):
     ("payment to dudal anton for services", ["Dudal Anton"]),
     ("переказ дудалю антону", ["Дудаль Антон"]),
     ("rent payment john smith march", ["John Smith"]),
+    # Any two Latin words outside the context dictionaries, as in an all-capitals text.
+    ("salary september 2024 ghazi hammud al-ubaidi", ["Ghazi Hammud al-ubaidi"]),
+    ("beneficiary: jokic, miodrag, payment for goods, ref 1862", ["Jokic Miodrag"]),
 ])
 def test_caseless_unknown_surname_beside_given_name(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
