@@ -207,7 +207,10 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 i += 1
                 continue
             beside_initial = (run and run[-1].initial) or (i + 1) in initials
-            if (tok.kind == "word" and tok.context in (None, "stop")
+            # In a caseless text a stop word after initials is their surname only when the run has
+            # none yet (А. К), not after one (ЗВЕРЕВА А.Ю. ПО СЧЕТУ): its capital says nothing there.
+            if (tok.kind == "word" and (tok.context is None or (tok.context == "stop" and not (
+                    caseless and any(not it.initial for it in run))))
                     and (tok.text[:1].isupper() or (caseless and beside_initial and _surname_word(tok)))
                     and (beside_initial or _before_given_patronymic(tokens, i, skip, caseless)
                          or _after_given_patronymic(run))):

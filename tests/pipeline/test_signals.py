@@ -232,6 +232,8 @@ def test_caseless_unknown_surname_beside_given_name(process, text, expected):
     ("соловйов с. а. - повернення позики", ["Соловйов С. А."]),
     ("оплата за послуги згідно рах. №4059 від 13.02.2024, о.в. мольський", ["О. В. Мольський"]),
     ("переказ андріанову м. м. на картковий рахунок", ["Андріанов М. М."]),
+    # All capitals: the stop word after the initials is no part of the name.
+    ("ОПЛАТА В ПОЛЬЗУ ЗВЕРЕВА А.Ю. ПО СЧЕТУ №7071", ["Зверев А. Ю."]),
     # Letters with dots that are abbreviations stay so: місто, рік, у тому числі.
     ("м. київ, оплата за 2024 р. в т.ч. пдв", []),
 ])
