@@ -239,3 +239,16 @@ def test_caseless_unknown_surname_beside_given_name(process, text, expected):
 ])
 def test_lower_case_initials_beside_a_surname(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Соловйов С А - повернення позики", ["Соловйов С. А."]),
+    ("Оплата по счету №7503, получатель А ЗУЛЬКАДР", ["А. Зулькадр"]),
+    ("Оплата Петренко О", ["Петренко О."]),
+    ("ОПЛАТА ІВАНОВУ І І", ["Іванов І. І."]),
+    # A letter that is a word stays a word: sentence start, "and" in capitals.
+    ("В Києві оплата Петренку Івану", ["Петренко Іван"]),
+    ("ПЕРЕКАЗ ПЕТРЕНКУ І ТКАЧЕНКУ", ["Петренко", "Ткаченко"]),
+])
+def test_initials_without_dots(process, text, expected):
+    assert [p.normalized for p in process(text).persons] == expected
