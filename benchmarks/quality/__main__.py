@@ -145,6 +145,13 @@ async def run(args: argparse.Namespace) -> dict:
 
         out["payment_texts"] = await _payment_texts(service, args.limit, args.seed)
         _say(f"payment texts: {out['payment_texts'].get('status')}")
+        if out["payment_texts"].get("status") == "ok":
+            from benchmarks.quality.robustness import evaluate_robustness
+
+            out["robustness"] = await evaluate_robustness(service, limit=min(args.limit or 1500, 1500), seed=args.seed)
+            _say("rewritten payment texts: " + ", ".join(
+                f"{name} recall {r['recall']} / false alerts {r['false_alert_rate']}"
+                for name, r in out["robustness"].items()))
     finally:
         if isinstance(client, HttpClient):
             await client.close()
@@ -222,6 +229,10 @@ def write_markdown(r: dict, path: Path) -> None:
                     f"{name} {v.get('rate')} (n={v.get('n')})" for name, v in variants.items())))
     else:
         lines.append(_row("Payment texts", f"{pay.get('status')}: {pay.get('reason')}"))
+    for name, rb in r.get("robustness", {}).items():
+        lines.append(_row(f"Payment texts rewritten, {name.replace('_', ' ')} ({rb['positives']} positives, "
+                          f"{rb['negatives']} negatives): recall / false alerts",
+                          f"{rb['recall']} / {rb['false_alert_rate']}"))
     cal = r["calibration"]
     lines += ["", f"## Operating points ({cal['positives']} positives, {cal['negatives']} negatives; "
                   f"curve in `{cal['curve_file']}`)", "",

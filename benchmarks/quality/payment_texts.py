@@ -410,8 +410,12 @@ def _hit(m: Candidate) -> dict:
     return {"list": e.list, "entity_id": e.entity_id, "name": e.primary_name, "score": round(m.score, 4)}
 
 
-async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None = None, seed: int = 7) -> dict:
+async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None = None, seed: int = 7,
+                                 rewrite: Callable[[str], str] | None = None) -> dict:
     """Screen the generated set through ``service.pipeline``; recall and false alerts.
+
+    ``rewrite`` changes every text's writing before screening (``robustness.py``: all
+    capitals, lower case, no punctuation) — the names and the expected matches stay.
 
     ``limit`` caps the number of texts (a third positives, two thirds negatives).
     A positive is found when the risk is medium or high and its entity (or a
@@ -432,7 +436,7 @@ async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None
     false_alerts: list[dict] = []
     search_seconds: list[float] = []
     for case in cases:
-        doc = await service.pipeline.process(case.text)
+        doc = await service.pipeline.process(case.text if rewrite is None else rewrite(case.text))
         search_seconds.append(getattr(doc, "timings", {}).get("search", 0.0))
         risk = doc.decision.get("risk", "clear")
         alert = risk in ("medium", "high")
