@@ -175,8 +175,10 @@ def _quoted_tail(tokens: list[Token], last: int) -> int:
     return last
 
 
-def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[int], taken: set[int]) -> OrgMatch | None:
-    """The name around a head noun (see ``org_heads``), or None for a common noun."""
+def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[int], taken: set[int],
+            caseless: bool = False) -> OrgMatch | None:
+    """The name around a head noun (see ``org_heads``), or None for a common noun (lower case in
+    a normally written text, or a lone head noun)."""
     h = span.first
     start = before_head(tokens, h, taken)
     after = span.last + 1
@@ -186,7 +188,7 @@ def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[
             core = [k for k in range(start, close) if tokens[k].text != '"']
             return _match(start, close, core, None, tokens, text)
     last = _quoted_tail(tokens, complement(tokens, after, heads, taken))
-    if not tokens[start].text[:1].isupper() or (start == h and last == span.last):
+    if not (caseless or tokens[start].text[:1].isupper()) or (start == h and last == span.last):
         return None  # "в університеті", a lone "Інститут"
     return _match(start, last, list(range(start, last + 1)), None, tokens, text)
 
@@ -209,7 +211,7 @@ def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str,
     headed: list[OrgMatch] = []
     for span in spans:
         if span.category == "legal_form" and span.value in head_values and span.first not in owner:
-            match = _headed(tokens, span, text, heads, set(owner))
+            match = _headed(tokens, span, text, heads, set(owner), caseless)
             if match is None:
                 continue
             if headed and headed[-1].last + 1 >= match.first:

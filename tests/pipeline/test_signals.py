@@ -91,6 +91,8 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     # a lower-case text: read back from a suffix form to the context word before the name
     ("wire transfer to flight travel llc under contract 772/5-22", "LLC", "flight travel"),
     ("оплата taloon company по счету №7437 от 28.07.2023", "Co", "taloon"),
+    ("wire transfer to general directorate of military counterintelligence under contract 896/4-24", None,
+     "directorate of military counterintelligence"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
@@ -252,3 +254,8 @@ def test_lower_case_initials_beside_a_surname(process, text, expected):
 ])
 def test_initials_without_dots(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
+
+
+def test_a_lone_head_noun_in_a_lower_case_text_is_no_organisation(process):
+    doc = process("оплата за навчання в університеті згідно договору")
+    assert doc.organizations == [] and doc.persons == []
