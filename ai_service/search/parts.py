@@ -126,6 +126,11 @@ def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
             parts.extend(got)
             if wi < before_comma:
                 surname_parts = len(parts)
+    # "WARAICH, Choudry Ikram": what the comma marks as the surname is no patronymic, however it
+    # ends (-ich, -ovic are also surnames: Waraich, Milosevic).
+    for i in range(surname_parts):
+        if parts[i].kind == PATRONYMIC:
+            parts[i] = make_part(parts[i].key, NAME, parts[i].text)
     parts = _nasab(parts, surname_parts)
     if parts and parts[-1].kind == PARTICLE and len(parts) > 1:
         # Particles precede the name they belong to (al Bashir, van Gogh, le Pen); a last

@@ -6,6 +6,7 @@ from ai_service.search import name_forms, weak_tokens
 from ai_service.search.align import align, part_similarity
 from ai_service.search.parts import INITIAL, NAME, PARTICLE, PATRONYMIC, parse_name
 from ai_service.text.translit import name_key
+from ai_service.search.scoring import compare_names
 
 
 def kinds(text: str, drop_weak: bool = True) -> list[tuple[str, int]]:
@@ -72,3 +73,11 @@ def test_alignment_is_one_to_one_and_finds_compounds() -> None:
     assert len(pairs) == 1
     pairs = align(parse_name("Abubakr").parts, parse_name("Abu Bakr").parts)
     assert pairs[0][1] == (0, 1) and pairs[0][3] == "compound"
+
+
+def test_the_surname_a_comma_marks_is_no_patronymic() -> None:
+    # -ich / -ovic end Slavic patronymics and also many surnames (Waraich, Milosevic, Babich).
+    listed = parse_name("WARAICH, Choudry Ikram")
+    assert listed.parts[0].kind == NAME and listed.surname_parts == 1
+    assert parse_name("IVANOV, Ivan Petrovich").parts[2].kind == PATRONYMIC
+    assert compare_names("Choudry Ikram Warach", "WARAICH, Choudry Ikram", "person").score >= 0.9
