@@ -17,99 +17,11 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ai_service.pipeline.document import MorphInfo, NameForm, Token
+from ai_service.recognizers.initials import find_initials, surname_word
 from ai_service.recognizers.persons import RunItem, lower_particle
 
 TRUSTED_SOURCES = frozenset({"morph", "dictionary"})
 ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
-
-
-def _letter_dot(tokens: list[Token], k: int, n: int, lower: bool = False) -> int | None:
-    """Index after ``X.`` (one capital letter, or with ``lower`` any letter, and its dots)
-    starting at ``k``, or None."""
-    if k >= n:
-        return None
-    tok = tokens[k]
-    text = tok.text
-    if len(text) != 1 or tok.kind != "word" or not (text.isupper() or (lower and text.islower())):
-        return None  # cheapest test first: it runs per token
-    j = k + 1
-    while j < n and tokens[j].text == "." and tokens[j].start == tokens[j - 1].end:
-        j += 1
-    return j if j > k + 1 else None
-
-
-def initial_end(tokens: list[Token], i: int, lower: bool = False) -> int | None:
-    """Index after the initial starting at ``i`` (``О.``, ``И..``, ``Ж.-Б.``; with ``lower``
-    also ``о.``), or None."""
-    n = len(tokens)
-    j = _letter_dot(tokens, i, n, lower)
-    if j is None:
-        return None
-    # Compound initials of hyphenated given names: Ж.-Б., А.-М.-А.
-    while j + 1 < n and tokens[j].text == "-" and tokens[j].start == tokens[j - 1].end:
-        nxt = _letter_dot(tokens, j + 1, n, lower)
-        if nxt is None or tokens[j + 1].start != tokens[j].end:
-            break
-        j = nxt
-    return j
-
-
-def _surname_word(tok: Token | None) -> bool:
-    """A word that may be the surname an initial stands beside: no context, a name reading."""
-    return (tok is not None and tok.kind == "word" and tok.context is None and tok.morph is not None
-            and not tok.morph.known_common and len(tok.text) > 1 and _has_role(tok, "surname"))
-
-
-def _lower_initials(tokens: list[Token], initials: dict[int, int]) -> dict[int, int]:
-    """Initials written in lower case (``соловйов с. а.``, ``о.в. мольський``) in a lower-case
-    text: a letter and a dot are initials only in a chain standing beside a surname-like word,
-    so that ``м. київ``, ``2024 р.`` and ``в т.ч. пдв`` stay abbreviations."""
-    out: dict[int, int] = {}
-    n, k = len(tokens), 0
-    while k < n:
-        chain: dict[int, int] = {}
-        j = k
-        while j < n and j not in initials and (e := initial_end(tokens, j, lower=True)) is not None:
-            chain[j] = e
-            j = e
-        if chain and (_surname_word(tokens[k - 1] if k else None) or _surname_word(tokens[j] if j < n else None)):
-            out.update(chain)
-        k = j if chain else k + 1
-    return out
-
-
-def _capital_letter(tok: Token) -> bool:
-    return tok.kind == "word" and len(tok.text) == 1 and tok.text.isupper()
-
-
-def _name_word(tok: Token | None) -> bool:
-    return (tok is not None and tok.kind == "word" and tok.context is None and len(tok.text) > 1
-            and tok.text[:1].isupper() and tok.morph is not None and bool(tok.morph.forms))
-
-
-def _dotless_initials(tokens: list[Token], initials: dict[int, int], caseless: bool) -> dict[int, int]:
-    """Initials written without dots (``Соловйов С А``, ``А ЗУЛЬКАДР``): one to three capital
-    letters beside a capitalised name word. A lone letter that is also a word (В, А, І) counts
-    only after a word of the text, not where a sentence may start with it, and never in an
-    all-capitals text (ПЕТРЕНКУ І ТКАЧЕНКУ: "and")."""
-    out: dict[int, int] = {}
-    n, k = len(tokens), 0
-    while k < n:
-        if k in initials or not _capital_letter(tokens[k]) or (k + 1 < n and tokens[k + 1].text == "."):
-            k += 1
-            continue
-        j = k
-        while j < n and j not in initials and _capital_letter(tokens[j]) and not (
-                j + 1 < n and tokens[j + 1].text == "."):
-            j += 1
-        before, after = (tokens[k - 1] if k else None), (tokens[j] if j < n else None)
-        lone_word = j - k == 1 and tokens[k].context is not None
-        sentence_start = before is None or before.kind != "word"
-        if j - k <= 3 and (_name_word(before) or _name_word(after)) and not (
-                lone_word and (sentence_start or caseless)):
-            out.update({m: m + 1 for m in range(k, j)})
-        k = j
-    return out
 
 
 def _lower_may_join(tok: Token, neighbour: Token) -> bool:
@@ -192,10 +104,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
     runs: list[tuple[int, list[RunItem]]] = []
     n = len(tokens)
     # Where initials end, computed once: the loop asks about a token and about its neighbour.
-    initials = {k: e for k, t in enumerate(tokens) if len(t.text) == 1 and (e := initial_end(tokens, k)) is not None}
-    if caseless and tokens and tokens[0].text.islower():
-        initials.update(_lower_initials(tokens, initials))
-    initials.update(_dotless_initials(tokens, initials, caseless))
+    initials = find_initials(tokens, caseless)
     i = 0
     while i < n:
         start = i
@@ -246,7 +155,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
             # none yet (А. К), not after one (ЗВЕРЕВА А.Ю. ПО СЧЕТУ): its capital says nothing there.
             if (tok.kind == "word" and (tok.context is None or (tok.context == "stop" and not (
                     caseless and any(not it.initial for it in run))))
-                    and (tok.text[:1].isupper() or (caseless and beside_initial and _surname_word(tok)))
+                    and (tok.text[:1].isupper() or (caseless and beside_initial and surname_word(tok)))
                     and (beside_initial or _before_given_patronymic(tokens, i, skip, caseless)
                          or _after_given_patronymic(run))):
                 tok.morph = _surname_by_position(tok)
