@@ -126,6 +126,28 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
     return sim, FUZZY
 
 
+SPELLING_SIM = 0.86  # a typo in the written word, where the keys' sound folding magnified it
+# edit_sim >= SPELLING_SIM needs its mix >= (SPELLING_SIM + 2.5 * SHARP_FROM) / 3.5, so Jaro-Winkler >= twice that - 1.
+_SPELLING_JW = 2 * (SPELLING_SIM + 2.5 * SHARP_FROM) / 3.5 - 1 - 1e-9
+
+
+def _spelling_similarity(q: Part, l: Part) -> float:
+    """Edit similarity of the words as written (plain Latin letters) where the matching keys
+    disagree by more than a typo: a transposed or dropped letter next to a digraph (Hutsan /
+    Hustan, Khattab / Kahttab, Mykolaiovych / Mykolaiovcyh) changes the folded key twice.
+    Only a typo counts (>= SPELLING_SIM), and never across the scorer's deliberate lines: gender
+    forms (Ivanov / Ivanova), two known given names, a name and the one derived from it, short words."""
+    a, b = (q.spelling, l.spelling) if len(q.spelling) <= len(l.spelling) else (l.spelling, q.spelling)
+    if len(a) <= 3 or b == a + "a" or (len(b) - len(a) >= 2 and b.startswith(a)):
+        return 0.0
+    if q.given_group and l.given_group and q.given_group != l.given_group:
+        return 0.0
+    if _quick_jw(a, b) < _SPELLING_JW:
+        return 0.0  # most pairs end here, before the cached three-metric edit similarity
+    sim = edit_sim(a, b)
+    return sim if sim >= SPELLING_SIM else 0.0
+
+
 def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...]:
     """Best one-to-one assignment of parts, order-insensitive.
 
@@ -133,11 +155,11 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
     in practice. Used parts are tracked in int bitmasks (cheaper than sets).
     """
     cands: list[tuple[float, float, int, int, str]] = []
-    for i, (qk, qkind, qw, _, q_cyr, q_group) in enumerate(qparts):
+    for i, (qk, qkind, qw, _, q_cyr, q_group, q_sp) in enumerate(qparts):
         # Pairs that may reach MIN_PART_SIM without edit similarity: initials,
         # patronymics, forms of one given name (Микола / Николай).
         q_initial, q_patronymic = qkind == INITIAL, qkind == PATRONYMIC
-        for j, (lk, lkind, lw, _, l_cyr, l_group) in enumerate(lparts):
+        for j, (lk, lkind, lw, _, l_cyr, l_group, l_sp) in enumerate(lparts):
             if qk == lk:
                 cands.append((1.0, qw + lw, i, j, EXACT))
                 continue
@@ -148,10 +170,15 @@ def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...
                 # Neither edit similarity nor a shared consonant skeleton can reach
                 # MIN_PART_SIM (see _key_similarity): most pairs of a search end
                 # here, for the price of one Jaro-Winkler in C.
-                continue
-            sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr)
-            if kind == INITIAL_MATCH and _latin_initial_differs(qparts[i], lparts[j]):
-                continue
+                sim, kind = 0.0, FUZZY
+            else:
+                sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr)
+                if kind == INITIAL_MATCH and _latin_initial_differs(qparts[i], lparts[j]):
+                    continue
+            if sim < SPELLING_SIM and q_sp and l_sp and q_sp[0] == l_sp[0] and -2 <= len(q_sp) - len(l_sp) <= 2:
+                spelled = _spelling_similarity(qparts[i], lparts[j])
+                if spelled > sim:
+                    sim, kind = spelled, FUZZY
             if sim >= MIN_PART_SIM:
                 cands.append((sim, qw + lw, i, j, kind))
     cands.sort(reverse=True)

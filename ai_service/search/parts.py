@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from ai_service.search import name_forms
 from ai_service.search.weak_tokens import descriptive_keys, particle_keys, weak_keys, weak_phrases
-from ai_service.text.translit import CYRILLIC, name_key
+from ai_service.text.translit import CYRILLIC, latin_spelling, name_key
 
 # Part kinds.
 NAME = 0
@@ -28,12 +28,13 @@ class Part(NamedTuple):
     text: str  # the word as written, for explanations
     cyrillic: bool  # written in Cyrillic (the scorer treats its vowels as spelled)
     given_group: int  # UA/RU/Latin given-name group of a NAME part, 0 when none
+    spelling: str = ""  # the written word in plain Latin letters (``latin_spelling``); "" if it made several parts
 
 
-def make_part(key: str, kind: int, text: str) -> Part:
+def make_part(key: str, kind: int, text: str, spelling: str = "") -> Part:
     """A part with everything the aligner asks of it computed once (parses are cached)."""
     group = name_forms.given_group(key) if kind == NAME else 0
-    return Part(key, kind, _weight(key, kind), text, CYRILLIC.search(text) is not None, group)
+    return Part(key, kind, _weight(key, kind), text, CYRILLIC.search(text) is not None, group, spelling)
 
 
 class ParsedName(NamedTuple):
@@ -71,7 +72,9 @@ def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
     initial = _is_initial(word)
     text = word.rstrip(".")
     out: list[Part] = []
-    for key in name_key(word).split():
+    keys = name_key(word).split()
+    spelling = latin_spelling(text) if len(keys) == 1 and not initial else ""
+    for key in keys:
         if initial:
             kind = INITIAL
         elif drop_weak and key in descriptive_keys():
@@ -84,7 +87,7 @@ def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
             kind = NAME
         if kind == NAME and name_forms.patronymic(key) is not None:
             kind = PATRONYMIC
-        out.append(make_part(key, kind, text))
+        out.append(make_part(key, kind, text, spelling))
     return tuple(out)
 
 
@@ -130,13 +133,13 @@ def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
     # ends (-ich, -ovic are also surnames: Waraich, Milosevic).
     for i in range(surname_parts):
         if parts[i].kind == PATRONYMIC:
-            parts[i] = make_part(parts[i].key, NAME, parts[i].text)
+            parts[i] = make_part(parts[i].key, NAME, parts[i].text, parts[i].spelling)
     parts = _nasab(parts, surname_parts)
     if parts and parts[-1].kind == PARTICLE and len(parts) > 1:
         # Particles precede the name they belong to (al Bashir, van Gogh, le Pen); a last
         # word that looks like one is a name itself (Amy Lee, John Lie).
         last = parts[-1]
-        parts[-1] = make_part(last.key, NAME, last.text)
+        parts[-1] = make_part(last.key, NAME, last.text, last.spelling)
     significant = sum(1 for p in parts if p.kind != PARTICLE and p.kind != DESCRIPTIVE)
     return ParsedName(tuple(parts), tuple(removed), " ".join(sorted(p.key for p in parts)), significant,
                       surname_parts)
@@ -152,7 +155,7 @@ def _nasab(parts: list[Part], surname_parts: int) -> list[Part]:
     for i in range(max(surname_parts, 1), len(out)):
         prev = out[i - 1]
         if prev.kind == PARTICLE and prev.key in _NASAB_PARTICLES and out[i].kind == NAME and i + 1 < len(out):
-            out[i] = make_part(out[i].key, PATRONYMIC, out[i].text)
+            out[i] = make_part(out[i].key, PATRONYMIC, out[i].text, out[i].spelling)
     return out
 
 

@@ -300,3 +300,26 @@ def name_key(text: str) -> str:
 def key_tokens(text: str) -> tuple[str, ...]:
     """``name_key`` split into tokens (cached through ``name_key``)."""
     return tuple(name_key(text).split())
+
+
+_NOT_LATIN_LETTER = re.compile(r"[^a-z]")
+# Letter by letter, as the Ukrainian national scheme spells most of them (г h, х kh, ц ts, и y);
+# Russian-only letters as ICAO does. One translate() call: the scheme's word-initial rules
+# (є → ye) matter for display, not for counting typos.
+_SPELLING_TABLE = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e", "ё": "e", "ъ": "",
+})
+
+
+@lru_cache(maxsize=65_536)
+def latin_spelling(word: str) -> str:
+    """A word's letters as written, in lower-case Latin (Cyrillic romanized, marks dropped), with no
+    sound folding: where a transposed or dropped letter meets a digraph (Hutsan / Hustan, Khattab /
+    Kahttab) the matching key changes by more than the typo; the spelling by just the typo."""
+    text = word.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_SPELLING_TABLE))
+    return _NOT_LATIN_LETTER.sub("", text)

@@ -295,3 +295,22 @@ def test_comparison_is_fast_when_warm() -> None:
     for _ in range(2000):
         match_names("Ковриков Роман Валерійович", "Kovrykov Roman Valeriiovych")
     assert (time.perf_counter() - started) / 2000 < 20e-6  # ~0.2 µs measured
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Oleksandr Hustan", "Гуцан Олександр Володимирович"),  # ts / st transposed: hucan vs hustan as keys
+    ("Kahttab Anas Hasan", "ANAS HASAN KHATTAB"),
+    ("Fedosieiev Volodymyr Mykolaiovcyh", "Федосєєв Володимир Миколайович"),  # the typo hides the patronymic
+    ("Ulfat Thiiev", "Тагієв Ульфат"),
+])
+def test_a_typo_next_to_a_digraph_is_still_a_typo(query: str, listed: str) -> None:
+    assert compare_names(query, listed, "person").score >= 0.9
+
+
+@pytest.mark.parametrize(("query", "listed", "most"), [
+    ("Ivan Ivanova", "Ivan Ivanov", 0.85),  # a gender form stays another person
+    ("Anton Petrov", "Antonov Petr", 0.7),  # a name and the one derived from it
+    ("Yulia Petrenko", "Ilia Petrenko", 0.8),  # two known given names
+])
+def test_the_spelling_fallback_keeps_the_scorers_lines(query: str, listed: str, most: float) -> None:
+    assert compare_names(query, listed, "person").score < most
