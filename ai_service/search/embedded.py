@@ -14,9 +14,11 @@ import itertools
 import numpy as np
 
 from ai_service.lists.model import Entity
+from ai_service.search import name_forms
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.fusion import RankFusion
 from ai_service.search.index import EmbeddedIndex, core_tokens
+from ai_service.search.parts import INITIAL, parse_name
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
 from ai_service.search.vocab import MIN_TOKEN
@@ -84,14 +86,19 @@ class EmbeddedBackend:
         found = RankFusion()
         for ident in query.ids:
             found.add(R_ID, self._filter(idx, idx.lookup_id(ident.value), query.lists))
-        keys = [k for k in dict.fromkeys(name_key(t) for t in texts) if k]
+        initials_of: dict[str, frozenset[str]] = {}  # matching key -> keys of the initials written in it
+        for t in texts:
+            if key := name_key(t):
+                initials_of[key] = initials_of.get(key, frozenset()) | initial_keys(t)
+        keys = list(initials_of)
         for key in keys:
             core = core_tokens(key)[:MAX_QUERY_TOKENS]
             if core:
                 exact = self._filter(idx, idx.lookup_exact(core), query.lists)
                 found.add(R_EXACT, exact)
                 # With an exact hit the answer is known; near names are context only.
-                found.add(R_FUZZY, self._lexical(idx, core, query.lists)[: MIN_LEXICAL if exact else MAX_LEXICAL])
+                lexical = self._lexical(idx, core, query.lists, initials_of[key])
+                found.add(R_FUZZY, lexical[: MIN_LEXICAL if exact else MAX_LEXICAL])
         scored = self._rescore(idx, query, found, {})
         best = max((ev.score for ev, _ in scored.values()), default=0.0)
         if best < VECTOR_WHEN_BELOW and keys and self.vector_retrieval:
@@ -129,16 +136,19 @@ class EmbeddedBackend:
         return [p for p in positions if idx.entities[p].list in lists]
 
     @staticmethod
-    def _lexical(idx: EmbeddedIndex, tokens: list[str], lists: frozenset[str] | None) -> list[int]:
+    def _lexical(idx: EmbeddedIndex, tokens: list[str], lists: frozenset[str] | None,
+                 initials: frozenset[str] = frozenset()) -> list[int]:
         """Entities ranked by IDF-weighted overlap of (fuzzily expanded) tokens.
 
         Each query token contributes its best expansion per entity (max, not
         sum: OFAC lists Oleksandr, Aleksandr, Alexander… for one person), and
         ``coverage`` counts how many query tokens an entity matched. Sparse: the
-        cost follows the postings touched, not the size of the list.
+        cost follows the postings touched, not the size of the list. ``initials``
+        (their keys: ``iu`` for Ю.) retrieve nothing; they order entities the name
+        words tie (Иванов А.Ю. against 53 listed Ivanovs) before a cut.
         """
         per_token: list[tuple[np.ndarray, np.ndarray]] = []  # (entity positions, best weight)
-        query_tokens = _query_tokens(idx, tokens)
+        query_tokens = _query_tokens(idx, [t for t in tokens if t not in initials])
         for tok, factor in query_tokens:
             expansions = idx.vocab.expand(tok) if len(tok) >= MIN_TOKEN else ((tok, 1.0),)
             hits = [(factor * sim * idx.idf[o], p) for o, sim in expansions if (p := idx.postings.get(o)) is not None]
@@ -168,6 +178,14 @@ class EmbeddedBackend:
         if top <= 0:
             return []
         keep = np.flatnonzero(total >= LEXICAL_KEEP * top)
+
+        def agree(sel: np.ndarray) -> np.ndarray:
+            """Per selected entity, how many initials begin one of its name words (0 without initials)."""
+            if not initials:
+                return np.zeros(sel.size, dtype=np.int64)
+            return np.fromiter((_initials_agree(idx, p, initials) for p in cand[sel].tolist()),
+                               dtype=np.int64, count=sel.size)
+
         n_query = sum(1 for _, f in query_tokens if f == 1.0)
         if n_query >= 2 and keep.size > MIN_LEXICAL:
             # An entity sharing one token of a multi-token query (a common given
@@ -178,11 +196,11 @@ class EmbeddedBackend:
                 keep = multi
             else:
                 single = keep[coverage[keep] < 2]
-                best_single = single[np.argsort(-total[single], kind="stable")[: MIN_LEXICAL - multi.size]]
+                best_single = single[np.lexsort((-agree(single), -total[single]))[: MIN_LEXICAL - multi.size]]
                 keep = np.concatenate([multi, best_single])
-        # Ties keep entity order, as the dense version did.
-        order = np.lexsort((cand[keep], -total[keep]))[:MAX_LEXICAL]
-        return cand[keep][order].tolist()
+        # Ties keep entity order, as the dense version did, after the initials' agreement.
+        order = np.lexsort((cand[keep], -agree(keep) if keep.size > MAX_LEXICAL else 0 * keep, -total[keep]))
+        return cand[keep][order[:MAX_LEXICAL]].tolist()
 
     @staticmethod
     def _vector(idx: EmbeddedIndex, key: str, lists: frozenset[str] | None) -> list[int]:
@@ -197,6 +215,20 @@ class EmbeddedBackend:
 
 
 SPACING_FACTOR = 0.9  # joined/split tokens are a guess about spacing
+
+
+def _initials_agree(idx: EmbeddedIndex, pos: int, initials: frozenset[str]) -> int:
+    """How many of the query's initials begin a word of one of the entity's names: the whole
+    initial's key (Ю. is ``iu``: Юрійович, not Іванов), or a one-letter initial any form of the
+    word (А. is a Russian writer's initial of Олексій: Алексей)."""
+    words = {w for alias, _ in idx.aliases[pos] for w in name_key(alias).split()}
+    return sum(any(w.startswith(k) or (len(k) == 1 and k in name_forms.group_initials(w)) for w in words)
+               for k in initials)
+
+
+def initial_keys(text: str) -> frozenset[str]:
+    """Matching keys of the initials written in a name (``Иванов А.Ю.`` -> a, iu)."""
+    return frozenset(p.key for p in parse_name(text).parts if p.kind == INITIAL)
 
 
 def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, float]]:

@@ -161,3 +161,17 @@ def test_nsdc_id_lookup(nsdc_entities: list[Entity], nsdc_backend: EmbeddedBacke
 def test_nsdc_clean_names_stay_low(nsdc_backend: EmbeddedBackend) -> None:
     for name in ["Tyler Hughes", "Jennifer Lopez Martinez", "Сидоренко Маргарита Теодорівна", "Zhang Wei"]:
         assert all(c.score < 0.85 for c in nsdc_backend.search_sync(NameQuery(name), 5)), name
+
+
+def test_initials_decide_among_many_namesakes() -> None:
+    # Forty listed Ivanovs tie on the surname; the retrieval cut must keep the ones the
+    # initials fit, in any form of the given name (А. is the Russian initial of Олексій).
+    givens = ["Петро", "Василь", "Григорій", "Степан", "Богдан", "Тарас", "Микола", "Євген"]
+    fathers = ["Петрович", "Васильович", "Григорович", "Степанович", "Богданович"]
+    namesakes = [_e("ua_nsdc_persons", f"n{i}", "person", [f"Іванов {g} {f}"])
+                 for i, (g, f) in enumerate((g, f) for g in givens for f in fathers)]
+    wanted = [_e("ua_nsdc_persons", "w1", "person", ["Іванов Олексій Юрійович"]),
+              _e("ua_nsdc_persons", "w2", "person", ["Іванов Андрій Юрійович"])]
+    backend = EmbeddedBackend(EmbeddedIndex.build(namesakes + wanted))
+    found = {c.entity.entity_id: c.score for c in backend.search_sync(NameQuery("Иванов А.Ю."), 10)}
+    assert found.get("w1", 0) >= 0.85 and found.get("w2", 0) >= 0.85
