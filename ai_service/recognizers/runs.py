@@ -256,7 +256,9 @@ def join_inverted(tokens: list[Token], runs: list[tuple[int, list[RunItem]]],
             # "PONENTE PARRA, Miguel Antonio Jose": several capitalised surnames, the way lists write them
             listed = (1 < len(prev) <= 3 and all(it.token.text.isupper() and not it.initial for it in prev)
                       and _list_style(last, run[0].token) and len(run) <= 4)
-            if ((single or listed) and [t.text for t in between] == [","]
+            # Honorifics the list keeps after the comma (MOHAMMAD, Haji Baz) are titles, not a break.
+            comma = bool(between) and between[0].text == "," and all(t.context == "title" for t in between[1:])
+            if ((single or listed) and comma
                     and _has_role(last, "surname") and not run[0].initial
                     and len(run) <= (4 if listed or _list_style(last, run[0].token) else 3)
                     and (_given(run[0].token) and len(run) <= 2 or _list_style(last, run[0].token)

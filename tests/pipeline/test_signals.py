@@ -202,6 +202,8 @@ ENGLISH_CASES = [
     ("OSAMA BIN LADEN payment", ["Osama Bin Laden"]),
     ("Payment to Abu Bakr al-Baghdadi", ["Abu Bakr al-Baghdadi"]),
     ("Transfer to Jan de Vries", ["Jan de Vries"]),
+    # An honorific the list keeps after its comma does not cut the name.
+    ("Beneficiary: MOHAMMAD, Haji Baz, payment for goods", ["Mohammad Baz"]),
     # A known given name opening the text is still a name; so is a capitalised word mid-sentence.
     ("Maria paid for the services", ["Maria"]),
     ("Payment to ivan PETROV for services", ["Ivan Petrov"]),
