@@ -141,8 +141,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (caseless and tok.kind == "word" and tok.context is None and tok.morph is not None
-                    and not tok.morph.known_common and _has_role(tok, "surname") and len(tok.text) > 1
+            if (caseless and surname_word(tok)
                     and ((run and not run[-1].initial and _given(run[-1].token))
                          or (not run and nxt is not None and _given(nxt) and name_capable(nxt, caseless)))):
                 # "john smith", "dudal anton": in a caseless text an unknown word right after
@@ -162,8 +161,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (caseless and tok.kind == "word" and tok.context is None and tok.morph is not None
-                    and not tok.morph.known_common and _has_role(tok, "surname")
+            if (caseless and surname_word(tok)
                     and (_before_given_patronymic(tokens, i, skip, caseless) or _after_given_patronymic(run))):
                 # "нарусовій людмилі борисівні": in a caseless text an unknown word before (or after)
                 # a given name and a patronymic is the surname; its predicted readings stay.

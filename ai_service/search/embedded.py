@@ -198,8 +198,10 @@ class EmbeddedBackend:
                 single = keep[coverage[keep] < 2]
                 best_single = single[np.lexsort((-agree(single), -total[single]))[: MIN_LEXICAL - multi.size]]
                 keep = np.concatenate([multi, best_single])
-        # Ties keep entity order, as the dense version did, after the initials' agreement.
-        order = np.lexsort((cand[keep], -agree(keep) if keep.size > MAX_LEXICAL else 0 * keep, -total[keep]))
+        # Ties keep entity order, as the dense version did, after the initials' agreement
+        # (counted only where a cut falls).
+        agreement = agree(keep) if keep.size > MAX_LEXICAL else np.zeros(keep.size, dtype=np.int64)
+        order = np.lexsort((cand[keep], -agreement, -total[keep]))
         return cand[keep][order[:MAX_LEXICAL]].tolist()
 
     @staticmethod

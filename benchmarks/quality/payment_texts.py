@@ -410,12 +410,22 @@ def _hit(m: Candidate) -> dict:
     return {"list": e.list, "entity_id": e.entity_id, "name": e.primary_name, "score": round(m.score, 4)}
 
 
+def payment_cases(service: ScreeningService, *, limit: int | None = None, seed: int = 7) -> list[PaymentCase]:
+    """The generated set for ``service``'s lists: ``limit`` texts, a third positives (default sizes without)."""
+    if service.generation is None:
+        raise RuntimeError("the service has no lists loaded")
+    pos, neg = (DEFAULT_POSITIVES, DEFAULT_NEGATIVES) if limit is None else (limit // 3, limit - limit // 3)
+    return generate_payment_cases(service.generation.snapshot, positives=pos, negatives=neg, seed=seed)
+
+
 async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None = None, seed: int = 7,
-                                 rewrite: Callable[[str], str] | None = None) -> dict:
+                                 rewrite: Callable[[str], str] | None = None,
+                                 cases: list[PaymentCase] | None = None) -> dict:
     """Screen the generated set through ``service.pipeline``; recall and false alerts.
 
     ``rewrite`` changes every text's writing before screening (``robustness.py``: all
     capitals, lower case, no punctuation) — the names and the expected matches stay.
+    ``cases`` (from ``payment_cases``) screens an already generated set.
 
     ``limit`` caps the number of texts (a third positives, two thirds negatives).
     A positive is found when the risk is medium or high and its entity (or a
@@ -425,8 +435,8 @@ async def evaluate_payment_texts(service: ScreeningService, *, limit: int | None
     if service.generation is None:
         raise RuntimeError("the service has no lists loaded")
     started = time.perf_counter()
-    pos, neg = (DEFAULT_POSITIVES, DEFAULT_NEGATIVES) if limit is None else (limit // 3, limit - limit // 3)
-    cases = generate_payment_cases(service.generation.snapshot, positives=pos, negatives=neg, seed=seed)
+    if cases is None:
+        cases = payment_cases(service, limit=limit, seed=seed)
     generated = time.perf_counter()
     medium = service.settings.risk_medium
     found: list[tuple[PaymentCase, bool]] = []

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from ai_service.service import ScreeningService
-from benchmarks.quality.payment_texts import evaluate_payment_texts
+from benchmarks.quality.payment_texts import evaluate_payment_texts, payment_cases
 
 _PUNCTUATION = re.compile(r"[.,;:\"«»“”()]")
 
@@ -26,8 +26,9 @@ REWRITES: dict[str, Callable[[str], str]] = {
 async def evaluate_robustness(service: ScreeningService, *, limit: int = 1500, seed: int = 7) -> dict:
     """Recall and false-alert rate of the payment set under each rewrite (a third positives)."""
     out: dict = {}
+    cases = payment_cases(service, limit=limit, seed=seed)  # generated once: only the writing differs
     for name, rewrite in REWRITES.items():
-        r = await evaluate_payment_texts(service, limit=limit, seed=seed, rewrite=rewrite)
+        r = await evaluate_payment_texts(service, rewrite=rewrite, cases=cases)
         out[name] = {key: r[key] for key in ("positives", "negatives", "recall", "false_alert_rate")}
         out[name]["misses"] = r["misses"][:5]
     return out
