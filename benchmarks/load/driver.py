@@ -254,8 +254,11 @@ async def run(cfg: DriverConfig) -> dict:
     try:
         await client.open()  # connections exist before the clock starts
         await client.post(cfg.path, bodies[cfg.start_index % len(bodies)])
-        t0 = time.perf_counter() + 0.05
+        # The clock starts after the pause, read from the clock the records use: asyncio.sleep keeps
+        # the loop's clock and may end a hair before a perf_counter deadline, and a request sent
+        # "before t0" counted as warm-up even with warmup=0 (a batch run then reported n-1 batches).
         await asyncio.sleep(0.05)
+        t0 = time.perf_counter()
         if cfg.mode == "open":
             await _open(client, cfg, bodies, t0, records, errors)
         else:
