@@ -61,6 +61,7 @@ def clear_caches(index: EmbeddedIndex) -> None:
         align.edit_sim,
         scoring.match_names,
         index.vocab.expand,
+        index.token_hits,
     ):
         fn.cache_clear()
 

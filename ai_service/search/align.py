@@ -42,7 +42,15 @@ jaro_winkler = JaroWinkler.normalized_similarity
 _INDEL = Indel.normalized_similarity
 _OSA = OSA.normalized_similarity  # counts a swap of neighbours (Innocnet) as one edit
 _quick_jw = jaro_winkler  # the pre-check's own name for it (tests switch the pre-check off through it)
-_JW_FLOOR = 2 * (MIN_PART_SIM + 2.5 * SHARP_FROM) / 3.5 - 1  # below: mix can't reach MIN_PART_SIM
+
+
+def jw_needed(sim: float) -> float:
+    """The Jaro-Winkler similarity below which ``edit_sim`` cannot reach ``sim`` (for sim < SHARP_FROM:
+    the sharpened mix must reach (sim + 2.5 * SHARP_FROM) / 3.5, and the mix is at most (jw + 1) / 2)."""
+    return 2 * (sim + 2.5 * SHARP_FROM) / 3.5 - 1
+
+
+_JW_FLOOR = jw_needed(MIN_PART_SIM)  # below: mix can't reach MIN_PART_SIM
 
 
 # Sizes: the search layer caches whole answers for names that come back, so these
@@ -127,8 +135,7 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
 
 
 SPELLING_SIM = 0.86  # a typo in the written word, where the keys' sound folding magnified it
-# edit_sim >= SPELLING_SIM needs its mix >= (SPELLING_SIM + 2.5 * SHARP_FROM) / 3.5, so Jaro-Winkler >= twice that - 1.
-_SPELLING_JW = 2 * (SPELLING_SIM + 2.5 * SHARP_FROM) / 3.5 - 1 - 1e-9
+_SPELLING_JW = jw_needed(SPELLING_SIM) - 1e-9
 
 
 def _spelling_similarity(q: Part, l: Part) -> float:
@@ -148,39 +155,57 @@ def _spelling_similarity(q: Part, l: Part) -> float:
     return sim if sim >= SPELLING_SIM else 0.0
 
 
+def pair_match(q: Part, l: Part) -> tuple[float, str] | None:
+    """How ``align`` may pair two parts: (similarity, match kind) at >= MIN_PART_SIM, else None."""
+    qk, qkind, _, _, q_cyr, q_group, q_sp = q
+    lk, lkind, _, _, l_cyr, l_group, l_sp = l
+    if qk == lk:
+        return _EXACT_MATCH
+    # Pairs that may reach MIN_PART_SIM without edit similarity: initials,
+    # patronymics, forms of one given name (Микола / Николай).
+    if not (qkind == INITIAL or lkind == INITIAL or (qkind == PATRONYMIC and lkind == PATRONYMIC)
+            or (q_group and q_group == l_group)) \
+            and _quick_jw(qk, lk) < _JW_FLOOR - 1e-9 \
+            and (q_cyr and l_cyr or qk[0] != lk[0] or not -2 <= len(qk) - len(lk) <= 2):
+        # Neither edit similarity nor a shared consonant skeleton can reach
+        # MIN_PART_SIM (see _key_similarity): most pairs of a search end
+        # here, for the price of one Jaro-Winkler in C.
+        sim, kind = 0.0, FUZZY
+    else:
+        sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr)
+        if kind == INITIAL_MATCH and _latin_initial_differs(q, l):
+            return None
+    if sim < SPELLING_SIM and q_sp and l_sp and q_sp[0] == l_sp[0] and -2 <= len(q_sp) - len(l_sp) <= 2:
+        spelled = _spelling_similarity(q, l)
+        if spelled > sim:
+            sim, kind = spelled, FUZZY
+    return (sim, kind) if sim >= MIN_PART_SIM else None
+
+
+_EXACT_MATCH = (1.0, EXACT)
+
+
 def align(qparts: tuple[Part, ...], lparts: tuple[Part, ...]) -> tuple[Pair, ...]:
     """Best one-to-one assignment of parts, order-insensitive.
 
     Names have 1–6 parts, so greedy on the similarity matrix equals the optimum
-    in practice. Used parts are tracked in int bitmasks (cheaper than sets).
+    in practice. (``part_pairs.QueryAligner`` gives the same answer for many list
+    names, comparing each distinct list part once.)
     """
     cands: list[tuple[float, float, int, int, str]] = []
-    for i, (qk, qkind, qw, _, q_cyr, q_group, q_sp) in enumerate(qparts):
-        # Pairs that may reach MIN_PART_SIM without edit similarity: initials,
-        # patronymics, forms of one given name (Микола / Николай).
-        q_initial, q_patronymic = qkind == INITIAL, qkind == PATRONYMIC
-        for j, (lk, lkind, lw, _, l_cyr, l_group, l_sp) in enumerate(lparts):
-            if qk == lk:
-                cands.append((1.0, qw + lw, i, j, EXACT))
-                continue
-            if not (q_initial or lkind == INITIAL or (q_patronymic and lkind == PATRONYMIC)
-                    or (q_group and q_group == l_group)) \
-                    and _quick_jw(qk, lk) < _JW_FLOOR - 1e-9 \
-                    and (q_cyr and l_cyr or qk[0] != lk[0] or not -2 <= len(qk) - len(lk) <= 2):
-                # Neither edit similarity nor a shared consonant skeleton can reach
-                # MIN_PART_SIM (see _key_similarity): most pairs of a search end
-                # here, for the price of one Jaro-Winkler in C.
-                sim, kind = 0.0, FUZZY
-            else:
-                sim, kind = _key_similarity(qk, qkind, lk, lkind, q_cyr and l_cyr)
-                if kind == INITIAL_MATCH and _latin_initial_differs(qparts[i], lparts[j]):
-                    continue
-            if sim < SPELLING_SIM and q_sp and l_sp and q_sp[0] == l_sp[0] and -2 <= len(q_sp) - len(l_sp) <= 2:
-                spelled = _spelling_similarity(qparts[i], lparts[j])
-                if spelled > sim:
-                    sim, kind = spelled, FUZZY
-            if sim >= MIN_PART_SIM:
-                cands.append((sim, qw + lw, i, j, kind))
+    for i, q in enumerate(qparts):
+        for j, l in enumerate(lparts):
+            m = pair_match(q, l)
+            if m is not None:
+                cands.append((m[0], q.weight + l.weight, i, j, m[1]))
+    return assign(qparts, lparts, cands)
+
+
+def assign(qparts: tuple[Part, ...], lparts: tuple[Part, ...],
+           cands: list[tuple[float, float, int, int, str]]) -> tuple[Pair, ...]:
+    """Greedy one-to-one choice among candidate pairs (similarity, summed weight, query
+    index, list index, kind), then compounds among the parts left. Used parts are tracked
+    in int bitmasks (cheaper than sets)."""
     cands.sort(reverse=True)
     used_q = used_l = 0
     pairs: list[Pair] = []

@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import numpy as np
@@ -29,11 +30,14 @@ from ai_service.lists.model import Entity
 from ai_service.search.evidence import MIN_ID_LENGTH, normalize_id
 from ai_service.search.scoring import keyed_aliases
 from ai_service.search.vectors import DIM, VectorIndex, embed
-from ai_service.search.vocab import Vocabulary
+from ai_service.search.vocab import MIN_TOKEN, Vocabulary
 from ai_service.search.weak_tokens import weak_keys, weak_phrases
 
 _EMPTY = np.zeros(0, dtype=np.int32)
 MAX_CACHED_MASKS = 256
+# Query tokens whose merged postings are kept: common given names and surnames come back in
+# most queries, and merging a token's expansions is most of its retrieval cost.
+MAX_CACHED_TOKENS = 8192
 
 
 def core_tokens(key: str) -> list[str]:
@@ -110,6 +114,13 @@ class EmbeddedIndex:
     vectors: VectorIndex
     build_seconds: float
     _masks: dict[frozenset[str], np.ndarray]
+    # token -> (entity positions, best IDF-weighted similarity of the token or one of its
+    # expansions), read-only arrays; cached per index (see ``_token_hits``).
+    token_hits: Callable[[str], tuple[np.ndarray, np.ndarray]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        hits = lru_cache(maxsize=MAX_CACHED_TOKENS)(partial(_token_hits, self.postings, self.idf, self.vocab))
+        object.__setattr__(self, "token_hits", hits)  # frozen: derived once, here
 
     @classmethod
     def build(cls, entities: Iterable[Entity], keys: Sequence[EntityKeys] | None = None, *,
@@ -217,6 +228,29 @@ class EmbeddedIndex:
             "index_memory_mb": round((arrays + containers) / 2**20, 1),
             "build_seconds": round(self.build_seconds, 3),
         }
+
+
+def _token_hits(postings: dict[str, np.ndarray], idf: dict[str, float], vocab: Vocabulary,
+                token: str) -> tuple[np.ndarray, np.ndarray]:
+    """Entities matching ``token`` or one of its vocabulary expansions, with the best weight
+    (similarity × IDF) per entity: max, not sum — OFAC lists Oleksandr, Aleksandr,
+    Alexander… for one person."""
+    expansions = vocab.expand(token) if len(token) >= MIN_TOKEN else ((token, 1.0),)
+    hits = [(sim * idf[o], p) for o, sim in expansions if (p := postings.get(o)) is not None]
+    if not hits:
+        pos, wts = _EMPTY, np.zeros(0, dtype=np.float32)
+    elif len(hits) == 1:
+        w, pos = hits[0]
+        wts = np.full(pos.size, w, dtype=np.float32)  # postings hold each entity once
+    else:
+        pos = np.concatenate([p for _, p in hits])
+        wts = np.concatenate([np.full(p.size, w, dtype=np.float32) for w, p in hits])
+        order = np.lexsort((-wts, pos))  # by entity, best weight first
+        pos, wts = pos[order], wts[order]
+        first = np.concatenate(([True], pos[1:] != pos[:-1]))
+        pos, wts = pos[first], wts[first]
+    wts.flags.writeable = False  # shared through the cache
+    return pos, wts
 
 
 def _vector_index(row_keys: list[str]) -> VectorIndex:

@@ -66,7 +66,7 @@ def _weight(key: str, kind: int) -> float:
     return float(min(max(len(key), 3), 6 if kind == PATRONYMIC else 10))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=131_072)  # every listed word (~43k on the shared lists) in both forms, and the queries'
 def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
     """Parts of one written word (usually one); None when it is a weak token."""
     initial = _is_initial(word)
@@ -111,7 +111,9 @@ def _phrase_words(words: list[str]) -> set[int]:
     return out
 
 
-@lru_cache(maxsize=65_536)
+# Room for every listed alias in both forms (~45k each on the shared lists, ~12 MB per 45k) and
+# the queries: a search parses each candidate's aliases, and a parse costs ~15–50 µs.
+@lru_cache(maxsize=131_072)
 def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
     """Split ``text`` into parts; with ``drop_weak`` legal forms/generic words go aside."""
     parts: list[Part] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import orjson
@@ -17,6 +18,7 @@ from ai_service.lists.model import Entity
 from ai_service.search import evidence
 from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
 from ai_service.search.base import Candidate, NameQuery
+from ai_service.search.part_pairs import QueryAligner
 from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
 from ai_service.search.weak_tokens import particle_keys
 from ai_service.text.translit import name_key
@@ -70,14 +72,20 @@ def _weak_only(qp: ParsedName, lp: ParsedName) -> NameMatch:
     return NameMatch(WEAK_ONLY_CAP * overlap, (), 0.0, 0.0, 0.0, "weak_only")
 
 
+_NO_MATCH = NameMatch(0.0, (), 0.0, 0.0, 0.0, None)
+
+
 def _score(qp: ParsedName, lp: ParsedName) -> NameMatch:
-    # Hot path: plain arithmetic and int bitmasks; builtins such as min/max/set
-    # cost more than the rest of the loop on short names.
     if not qp.parts or not lp.parts:
         return _weak_only(qp, lp)
-    pairs = align(qp.parts, lp.parts)
+    return _score_pairs(qp, lp, align(qp.parts, lp.parts))
+
+
+def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> NameMatch:
+    # Hot path: plain arithmetic and int bitmasks; builtins such as min/max/set
+    # cost more than the rest of the loop on short names.
     if not pairs:
-        return NameMatch(0.0, (), 0.0, 0.0, 0.0, None)
+        return _NO_MATCH
     num = den = 0.0
     n_initial = used_q = used_l = 0
     for q_idx, l_idx, sim, kind, weight in pairs:
@@ -162,6 +170,34 @@ def _given_and_patronymic_only(qp: ParsedName) -> bool:
 def match_names(query: str, candidate: str, drop_weak: bool = True) -> NameMatch:
     """Cached comparison of two names (the hot path of search)."""
     return _score(parse_name(query, drop_weak), parse_name(candidate, drop_weak))
+
+
+class QueryScorer:
+    """``match_names`` for one query against many list names (a search's candidates):
+    each query text is parsed once and each distinct list part compared once with it
+    (``part_pairs.QueryAligner``). Same answers; lives as long as one search."""
+
+    __slots__ = ("_aligners",)
+
+    def __init__(self) -> None:
+        self._aligners: dict[tuple[str, bool], tuple[ParsedName, QueryAligner, dict[str, NameMatch]]] = {}
+
+    def _aligner(self, query: str, drop_weak: bool) -> tuple[ParsedName, QueryAligner, dict[str, NameMatch]]:
+        got = self._aligners.get((query, drop_weak))
+        if got is None:
+            qp = parse_name(query, drop_weak)
+            got = self._aligners[(query, drop_weak)] = (qp, QueryAligner(qp.parts), {})
+        return got
+
+    def match(self, query: str, candidate: str, drop_weak: bool = True) -> NameMatch:
+        qp, aligner, done = self._aligner(query, drop_weak)
+        m = done.get(candidate)
+        if m is None:
+            # Lists repeat a person under one spelling (one NSDC record per decree): scored once.
+            lp = parse_name(candidate, drop_weak)
+            m = done[candidate] = (_weak_only(qp, lp) if not qp.parts or not lp.parts
+                                   else _score_pairs(qp, lp, aligner.align(lp.parts)))
+        return m
 
 
 def _texts(parts: tuple, idx: tuple[int, ...]) -> str:
@@ -267,19 +303,31 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     return out
 
 
+def _drop_weak(query: NameQuery, entity: Entity) -> bool:
+    """Organisation names compare without their legal forms; people's names keep every word."""
+    return (query.entity_type or entity.entity_type) != "person"
+
+
+def query_texts(query: NameQuery) -> list[str]:
+    """The name and its variants, as ``evaluate`` compares them."""
+    return [query.name, *(v for v in query.variants if v != query.name)]
+
+
 def evaluate(
-    query: NameQuery, entity: Entity, aliases: list[tuple[str, bool]] | None = None
+    query: NameQuery, entity: Entity, aliases: list[tuple[str, bool]] | None = None,
+    match: Callable[[str, str, bool], NameMatch] = match_names,
 ) -> Evaluation | None:
     """Score ``entity`` for ``query``; None when nothing relates them.
 
-    ``aliases`` (from ``entity_aliases``) may be passed precomputed by an index.
+    ``aliases`` (from ``entity_aliases``) may be passed precomputed by an index;
+    a backend scoring many candidates passes ``QueryScorer().match`` as ``match``.
     """
-    drop_weak = (query.entity_type or entity.entity_type) != "person"
-    texts = [query.name, *(v for v in query.variants if v != query.name)]
+    drop_weak = _drop_weak(query, entity)
+    texts = query_texts(query)
     best: tuple[float, str, str, bool, NameMatch] | None = None
     for alias, weak in entity_aliases(entity) if aliases is None else aliases:
         for text in texts:
-            m = match_names(text, alias, drop_weak)
+            m = match(text, alias, drop_weak)
             s = m.score
             if weak:
                 s = s * WEAK_ALIAS_FACTOR

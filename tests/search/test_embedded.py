@@ -9,7 +9,7 @@ import pytest
 
 from ai_service.lists.model import Entity, Identifier
 from ai_service.search.base import NameQuery
-from ai_service.search.embedded import EmbeddedBackend
+from ai_service.search.embedded import MIN_COVERED, EmbeddedBackend
 from ai_service.search.index import EmbeddedIndex
 from tests.search.search_data import VARIANTS, is_top1, sample_persons
 
@@ -175,3 +175,20 @@ def test_initials_decide_among_many_namesakes() -> None:
     backend = EmbeddedBackend(EmbeddedIndex.build(namesakes + wanted))
     found = {c.entity.entity_id: c.score for c in backend.search_sync(NameQuery("Иванов А.Ю."), 10)}
     assert found.get("w1", 0) >= 0.85 and found.get("w2", 0) >= 0.85
+
+
+def test_entities_sharing_one_token_are_rescored_only_to_fill_in() -> None:
+    # "Ivan Petrenko" against many Petrenkos: those sharing both words are the candidates;
+    # one-word sharers are rescored only while fewer than MIN_COVERED share two.
+    both = [_e("ua_nsdc_persons", "b1", "person", ["Петренко Іван Васильович"]),
+            _e("ofac_sdn", "b2", "person", ["PETRENKO, Ivan"])]
+    one = [_e("ua_nsdc_persons", f"s{i}", "person", [f"Петренко {g}"])
+           for i, g in enumerate(["Тарас", "Богдан", "Степан", "Олег", "Роман"])]
+    idx = EmbeddedIndex.build(both + one)
+    found = {idx.entities[p].entity_id for p in EmbeddedBackend._lexical(idx, ["ivan", "petrenko"], None)}
+    assert found == {"b1", "b2"}
+    ivans = [_e("ua_nsdc_persons", f"i{i}", "person", [f"{s} Іван"])
+             for i, s in enumerate(["Бойко", "Коваль", "Шевчук", "Мельник", "Ткаченко"])]
+    idx = EmbeddedIndex.build(both[:1] + one + ivans)  # both words equally common
+    found = [idx.entities[p].entity_id for p in EmbeddedBackend._lexical(idx, ["ivan", "petrenko"], None)]
+    assert found[0] == "b1" and len(found) == MIN_COVERED and found[1][0] in "si"

@@ -248,3 +248,21 @@ def test_a_failed_build_stops_its_vector_child(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(RuntimeError):
         EmbeddedIndex.build(ENTITIES, fork_vectors=True)
     assert len(children) == 1 and children[0].failure == "cancelled"  # killed and reaped, not left waiting
+
+
+def test_token_hits_keep_each_entitys_best_expansion() -> None:
+    ents = [Entity(list="ofac_sdn", entity_id="1", entity_type="person", names=["Oleksandr PETRENKO", "Aleksandr PETRENKO"]),
+            Entity(list="ofac_sdn", entity_id="2", entity_type="person", names=["Aleksandr SIDORENKO"]),
+            Entity(list="ofac_sdn", entity_id="3", entity_type="person", names=["Ivan PETRENKO"])]
+    idx = EmbeddedIndex.build(ents)
+    pos, wts = idx.token_hits("oleksandr")
+    expansions = dict(idx.vocab.expand("oleksandr"))
+    assert sorted(pos.tolist()) == [0, 1]  # entity 1 holds oleksandr and aleksandr: listed once
+    best = {p: max(expansions[t] * idx.idf[t] for t in expansions if p in idx.postings.get(t, []).tolist())
+            for p in (0, 1)}
+    assert {p: round(float(w), 5) for p, w in zip(pos.tolist(), wts.tolist())} == {p: round(w, 5) for p, w in best.items()}
+    assert not wts.flags.writeable  # shared through the cache
+    assert idx.token_hits("oleksandr") is idx.token_hits("oleksandr")
+    assert idx.token_hits("zzzz")[0].size == 0
+    other = EmbeddedIndex.build(ents[:1])
+    assert other.token_hits("oleksandr")[0].tolist() == [0]  # a cache per index

@@ -34,7 +34,7 @@ from ai_service.search.es.answers import ELASTICSEARCH
 from ai_service.search.es.documents import Aliases, entity_from_stored
 from ai_service.search.es.indexer import IndexState
 from ai_service.search.es.query import Plan, id_values, ids_body, list_filter, plan_query
-from ai_service.search.scoring import Evaluation, evaluate, to_candidate
+from ai_service.search.scoring import Evaluation, QueryScorer, evaluate, to_candidate
 
 ENTITY_CACHE = 16_384  # rebuilt entities by snapshot position (JSON parsing is per hit otherwise)
 Scored = dict[int, tuple[Evaluation, list[str]]]
@@ -124,18 +124,20 @@ class ElasticsearchBackend:
             exact = exact_hits.get(key, [])
             found.add(R_EXACT, exact)
             found.add(R_FUZZY, lexical.get(i, [])[: MIN_LEXICAL if exact else MAX_LEXICAL])
-        scored = _rescore(query, found, known, {})
+        scorer = QueryScorer()  # one per search: the candidates share their parts
+        scored = _rescore(query, found, known, {}, scorer)
         best = max((ev.score for ev, _ in scored.values()), default=0.0)
         if best < VECTOR_WHEN_BELOW and vectors:
             for positions in vectors:
                 found.add(R_VECTOR, positions)
-            scored = _rescore(query, found, known, scored)
+            scored = _rescore(query, found, known, scored, scorer)
         kept = [(ev, pos, by) for pos, (ev, by) in scored.items() if ev.score >= self.min_score]
         kept.sort(key=lambda x: (-x[0].score, x[1]))
         return [to_candidate(ev, known[pos][0], by) for ev, pos, by in kept[:limit]]
 
 
-def _rescore(query: NameQuery, found: RankFusion, known: dict[int, tuple[Entity, Aliases]], done: Scored) -> Scored:
+def _rescore(query: NameQuery, found: RankFusion, known: dict[int, tuple[Entity, Aliases]], done: Scored,
+             scorer: QueryScorer) -> Scored:
     """Evaluate the best fused candidates; earlier evaluations are kept (with
     the retrievers that found them updated), whatever their new rank."""
     out: Scored = {}
@@ -145,7 +147,7 @@ def _rescore(query: NameQuery, found: RankFusion, known: dict[int, tuple[Entity,
             out[pos] = (prev[0], by)
         elif rank < MAX_RESCORE:
             entity, aliases = known[pos]
-            ev = evaluate(query, entity, aliases)
+            ev = evaluate(query, entity, aliases, scorer.match)
             if ev is not None:
                 out[pos] = (ev, by)
     return out
