@@ -166,9 +166,9 @@ def _given_and_patronymic_only(qp: ParsedName) -> bool:
         if p.kind != PARTICLE)
 
 
-@lru_cache(maxsize=32_768)  # 52 % hits on load-benchmark traffic below the search layer's cache
+@lru_cache(maxsize=32_768)
 def match_names(query: str, candidate: str, drop_weak: bool = True) -> NameMatch:
-    """Cached comparison of two names (the hot path of search)."""
+    """Cached comparison of two names (/compare, identifier hits; a search uses ``QueryScorer``)."""
     return _score(parse_name(query, drop_weak), parse_name(candidate, drop_weak))
 
 
