@@ -11,6 +11,7 @@ Short runs (a person's name in capitals) are left to the person recognizer.
 from __future__ import annotations
 
 from ai_service.pipeline.document import ContextSpan, Token
+from ai_service.recognizers.org_heads import head_forms
 from ai_service.recognizers.organizations import OrgMatch
 
 MIN_WORDS = 5  # capitalised words (connectors not counted) that make a run an organisation
@@ -51,6 +52,8 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
     # ФОП / ИП are a person's forms: "ФОП ГАРТУНГ М. В." is a person, not a capitalised company.
     forms = [s for s in spans if s.category == "legal_form"]  # few; a long text has hundreds of spans
     legal = {j for s in forms if s.kind != "person" for j in range(s.first, s.last + 1)}
+    heads = head_forms()  # organisation nouns (BANK, MINISTRY): a sign of a name, not its legal form
+    form_only = {j for s in forms if s.kind != "person" and s.value not in heads for j in range(s.first, s.last + 1)}
     personal = {j for s in forms if s.kind == "person" for j in range(s.first, s.last + 1)}
     found: list[OrgMatch] = []
     i, n = 0, len(tokens)
@@ -79,6 +82,11 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         start = _abbreviation_before(tokens, i)
         words = [t for t in tokens[i : end + 1] if t.kind == "word"]
         content = [t for t in words if t.text.lower() not in _CONNECTORS]
+        if all(k in form_only for k in range(i, end + 1) if tokens[k].kind == "word"):
+            # Legal forms and nothing else (АТ КБ ПриватБанк, JSC CB PrivatBank): the name, if any,
+            # is not in capitals; the legal-form reader takes it.
+            i = end + 1
+            continue
         marker = any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
         # English function words join organisation names, never a person's (ISLAMIC REPUBLIC OF IRAN
         # BROADCASTING); Spanish "de", "y" do both (DE LA CRUZ), so they prove nothing.
@@ -86,7 +94,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER) or (
                 joined and len(content) >= MIN_WORDS_WITH_MARKER):
             cs, ce = tokens[start].start, tokens[end].end
-            form = next((s.value for s in forms if i <= s.first <= end), None)
+            form = next((s.value for s in forms if i <= s.first <= end and s.value not in heads), None)
             found.append(OrgMatch(start, end, form, text[cs:ce].rstrip(",").strip(), cs, ce))
         i = max(end, i) + 1
     return found

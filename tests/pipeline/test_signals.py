@@ -93,6 +93,14 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("оплата taloon company по счету №7437 от 28.07.2023", "Co", "taloon"),
     ("wire transfer to general directorate of military counterintelligence under contract 896/4-24", None,
      "directorate of military counterintelligence"),
+    # banks: stacked forms before the name (АТ КБ, JSC CB) are forms, never the name itself
+    ("Оплата через АТ КБ ПриватБанк, одержувач Петренко Іван", "КБ", "ПриватБанк"),
+    ("Перевод в ООО КБ Альфа-Банк по договору", "КБ", "Альфа-Банк"),
+    ("Платіж на користь АКБ Промсвязьбанк згідно договору", "АКБ", "Промсвязьбанк"),
+    ("Beneficiary bank: JSC CB PrivatBank, invoice 12", "CB", "PrivatBank"),
+    # ... and "bank" is an organisation's head noun, in any case
+    ("Payment to VTB Bank for services", None, "VTB Bank"),
+    ("Payment to Bank Sepah, invoice 12", None, "Bank Sepah"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
