@@ -83,8 +83,10 @@ def _strings(node: Any) -> Iterator[str]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str]]:
-    """(single-token forms, multi-token phrases, organisation head nouns) from the project dictionary.
+def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str],
+                           tuple[frozenset[str], ...]]:
+    """(single-token forms, multi-token phrases, organisation head nouns, the keys of each head
+    entry's forms) from the project dictionary.
 
     Head nouns (``"position": "head"``: університет, ministry, сили) are part of the
     name they head: a different head is a different body (Астраханський державний
@@ -93,11 +95,13 @@ def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozense
     try:
         doc = json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return frozenset(), (), frozenset()
+        return frozenset(), (), frozenset(), ()
     except (OSError, ValueError) as exc:
         log.warning("legal forms dictionary unreadable, using built-in set: %s", exc)
-        return frozenset(), (), frozenset()
+        return frozenset(), (), frozenset(), ()
     heads = [e for e in doc if isinstance(e, dict) and e.get("position") == "head"] if isinstance(doc, list) else []
+    head_groups = tuple(frozenset(t for s in _strings(h.get("variants", [])) for t in name_key(s).split())
+                        for h in heads)
     head_keys = frozenset(t for s in _strings(heads) for t in name_key(s).split())
     forms = [e for e in doc if not (isinstance(e, dict) and e.get("position") == "head")] if isinstance(doc, list) else doc
     tokens: set[str] = set()
@@ -113,13 +117,15 @@ def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozense
         elif len(key) > 1:
             # "société en nom collectif": "en" alone is no legal form, the phrase is.
             phrases.add(key)
-    return frozenset(tokens) - head_keys, tuple(sorted(phrases, key=len, reverse=True)), head_keys
+    return frozenset(tokens) - head_keys, tuple(sorted(phrases, key=len, reverse=True)), head_keys, head_groups
 
 
 @lru_cache(maxsize=1)
 def weak_keys() -> frozenset[str]:
     """Single tokens removed before name alignment (legal forms + generic words)."""
-    return _keys(_CORE_LEGAL_FORMS) | _keys(_CORE_GENERIC) | _dictionary()[0]
+    core = _keys(_CORE_LEGAL_FORMS) | _keys(_CORE_GENERIC) | _dictionary()[0]
+    # A head noun that is a generic word (bank) is one in every case form (Банку Росія = Bank Rossiya).
+    return core | frozenset(k for forms in _dictionary()[3] if not forms.isdisjoint(core) for k in forms)
 
 
 @lru_cache(maxsize=1)

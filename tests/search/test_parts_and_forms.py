@@ -43,6 +43,9 @@ def test_weak_keys_include_core_and_dictionary() -> None:
     keys = weak_tokens.weak_keys()
     assert {"tov", "ltd", "bank"} <= keys
     assert name_key("Ivan") not in keys
+    # a generic head noun is generic in every case form: "Банку Росія" is Bank Rossiya
+    assert {name_key(w) for w in ("Банку", "Банком", "Банка")} <= keys
+    assert name_key("Університету") not in keys  # other heads stay part of the name
 
 
 def test_given_name_groups_and_patronymics() -> None:
