@@ -15,7 +15,7 @@ from functools import lru_cache
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import ContextSpan, Document, Trigger
 from ai_service.pipeline.tokenization import tokenize
-from ai_service.text.dictionaries import json_data, mapping, word_list
+from ai_service.text.dictionaries import WordList, json_data, mapping, word_list
 
 LANGS = ("uk", "ru", "en")
 # Earlier categories win when an entry sits in several lists.
@@ -96,6 +96,7 @@ class ContextLayer(Layer):
         self.matcher = ContextMatcher()
         self.ambiguous_months = frozenset(mapping("context/months_ambiguous"))
         self.month_prepositions = word_list("context/month_prepositions").words
+        self.address_units = word_list("context/address_units")
 
     def _governed_months(self, tokens: list, lowers: list[str], marked: set[int]) -> list[ContextSpan]:
         """``за лютий``, ``for May``, ``June 2022``, ``5 травня``: a month form that is also a
@@ -146,7 +147,7 @@ class ContextLayer(Layer):
                     spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
             i += 1
         marked = {j for s in spans for j in range(s.first, s.last + 1)}
-        spans.extend(_address_names(tokens, spans, marked))
+        spans.extend(_address_names(tokens, spans, marked, self.address_units))
         spans.extend(self._governed_months(tokens, lowers, marked))
         info = matcher.word.cache_info()
         hits = info.hits - hits_before
@@ -175,13 +176,14 @@ def _year_after(tokens: list, i: int) -> bool:
     return nxt is not None and nxt.kind == "number" and len(nxt.text) == 4 and nxt.text[:2] in ("19", "20")
 
 
-def _address_names(tokens: list, spans: list[ContextSpan], marked: set[int]) -> list[ContextSpan]:
+def _address_names(tokens: list, spans: list[ContextSpan], marked: set[int], units: WordList) -> list[ContextSpan]:
     """Names of streets and towns next to an address word (``вул. Шевченка``, ``м. Київ``,
     ``221B Baker Street``) are part of the address: a street named after a poet is not a payee.
-    ``marked`` (tokens in a span) gets the names added."""
+    A dwelling or room (``units``: квартира, офіс, apartment) names nothing: ``за квартиру Шевчуку
+    Олегу`` is a payee. ``marked`` (tokens in a span) gets the names added."""
     extra: list[ContextSpan] = []
     for span in spans:
-        if span.category != "address":
+        if span.category != "address" or units.matches(tokens[span.first].text):
             continue
         if tokens[span.first].script == "latn":
             # English writes the name first: 221B Baker Street, 12 Oak Road.

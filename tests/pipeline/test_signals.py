@@ -132,6 +132,10 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Transfer to Ahmad 'ALI per contract 595/5-23", ["Ahmad Ali"]),  # ʿayn written as an apostrophe
     ("Salary 2022 PONENTE PARRA, Miguel Antonio", ["Ponente Parra Miguel Antonio"]),  # list style, two surnames
     ("Salary June 2022 Ivan Petrov", ["Ivan Petrov"]),  # a month before a year is the month
+    # a dwelling names nothing after it, unlike a street or a town
+    ("Оплата за квартиру Шевчуку Олегу Петровичу згідно договору оренди", ["Шевчук Олег Петрович"]),
+    ("Оплата за офіс Коваленку Івану", ["Коваленко Іван"]),
+    ("Оплата, вул. Шевченка 5, кв. 12, Іваненко Петро", ["Іваненко Петро"]),
     ("Payment to QUSAY SADDAM HUSSEIN AL-TIKRITI for services", ["Qusay Saddam Hussein Al-Tikriti"]),
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
