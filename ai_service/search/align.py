@@ -122,6 +122,8 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
         # A name derived from another (Антон → Антонов, Петр → Петров): a different word.
         return min(DERIVED_NAME_SIM, edit_sim(a, b)), FUZZY
     sim = edit_sim(a, b)
+    if sim >= MIN_PART_SIM and _different_root(a, b):
+        sim = min(sim, DERIVED_NAME_SIM)
     # Same consonants is a transliteration variant only for names written in Latin
     # (Muhammad / Mohammed); Cyrillic spells its vowels (Білецький ≠ Блоцький).
     # Same first letter and length within two (cheap tests first): Mohammed / Muhammad,
@@ -134,6 +136,24 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
     return sim, FUZZY
 
 
+MIN_ROOT_BLOCK = 3  # letters replaced in one block at one end of a word: another root, not a typo
+
+
+def _different_root(a: str, b: str) -> bool:
+    """Two words sharing a long beginning or ending but differing in a whole block at the other
+    end (Укртелеком / Кримтелеком, Telecom / Ukrtelecom): one stem in two words, not a typo —
+    a typo's changed letters leave most of the differing stretch alike."""
+    n = min(len(a), len(b))
+    p = 0
+    while p < n and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < n - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    ca, cb = a[p:len(a) - s], b[p:len(b) - s]
+    return max(len(ca), len(cb)) >= MIN_ROOT_BLOCK and _INDEL(ca, cb) < DERIVED_NAME_SIM
+
+
 SPELLING_SIM = 0.86  # a typo in the written word, where the keys' sound folding magnified it
 _SPELLING_JW = jw_needed(SPELLING_SIM) - 1e-9
 
@@ -143,7 +163,8 @@ def _spelling_similarity(q: Part, l: Part) -> float:
     disagree by more than a typo: a transposed or dropped letter next to a digraph (Hutsan /
     Hustan, Khattab / Kahttab, Mykolaiovych / Mykolaiovcyh) changes the folded key twice.
     Only a typo counts (>= SPELLING_SIM), and never across the scorer's deliberate lines: gender
-    forms (Ivanov / Ivanova), two known given names, a name and the one derived from it, short words."""
+    forms (Ivanov / Ivanova), two known given names, a name and the one derived from it, short words,
+    two roots on one stem."""
     a, b = (q.spelling, l.spelling) if len(q.spelling) <= len(l.spelling) else (l.spelling, q.spelling)
     if len(a) <= 3 or b == a + "a" or (len(b) - len(a) >= 2 and b.startswith(a)):
         return 0.0
@@ -152,7 +173,7 @@ def _spelling_similarity(q: Part, l: Part) -> float:
     if _quick_jw(a, b) < _SPELLING_JW:
         return 0.0  # most pairs end here, before the cached three-metric edit similarity
     sim = edit_sim(a, b)
-    return sim if sim >= SPELLING_SIM else 0.0
+    return sim if sim >= SPELLING_SIM and not _different_root(a, b) else 0.0
 
 
 def pair_match(q: Part, l: Part) -> tuple[float, str] | None:
