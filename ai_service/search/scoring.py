@@ -37,6 +37,7 @@ WEAK_ONLY_CAP = 0.3  # nothing but legal forms / generic words in common
 SINGLE_PART_CAP = 0.75  # a lone surname against a full name
 GIVEN_PATRONYMIC_CAP = 0.6  # "Юрій Михайлович" with no surname names half the country
 INITIALS_ONLY_CAP = 0.4
+FUZZY_WITH_INITIALS_CAP = 0.84  # initials beside a name matched only approximately: below the high band
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
 MIN_CANDIDATE_SCORE = 0.25
@@ -145,6 +146,11 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             and score > INITIALS_ONLY_CAP:
         # Initials, or single letters standing in for them ("імені К"), name no one.
         score, cap = INITIALS_ONLY_CAP, "initials_only"
+    elif n_initial and score > FUZZY_WITH_INITIALS_CAP and any(
+            kind != INITIAL_MATCH and sim < 1.0 for _, _, sim, kind, _ in pairs):
+        # "Петренко О." against Петрієнко Олександра: a surname spelled otherwise and a letter
+        # for the given name fit thousands of people — worth a review, never a hold.
+        score, cap = FUZZY_WITH_INITIALS_CAP, "initials_with_inexact_name"
     elif qp.significant == 1 and lp.significant >= 2 and score > _single_part_cap(base, missing, coverage):
         # A lone surname (or one-word name: "Blue" of Blue Trading vs BLUE DREAM) is never
         # proof; a fuzzy one even less, and the more of the listed name it leaves
