@@ -125,17 +125,14 @@ class EmbeddedBackend:
         """Evaluate the best fused candidates; earlier evaluations are kept (with
         the retrievers that found them updated), whatever their new rank."""
         out: dict[int, tuple[Evaluation, list[str]]] = {}
-        todo: list[tuple[int, list[str]]] = []
         for rank, (pos, _, by) in enumerate(found.fused()):
             prev = done.get(pos)
             if prev is not None:
                 out[pos] = (prev[0], by)
             elif rank < MAX_RESCORE:
-                todo.append((pos, by))
-        for pos, by in todo:
-            ev = evaluate(query, idx.entities[pos], idx.aliases[pos], scorer.match)
-            if ev is not None:
-                out[pos] = (ev, by)
+                ev = evaluate(query, idx.entities[pos], idx.aliases[pos], scorer.match)
+                if ev is not None:
+                    out[pos] = (ev, by)
         return out
 
     @staticmethod
@@ -150,10 +147,11 @@ class EmbeddedBackend:
         """Entities ranked by IDF-weighted overlap of (fuzzily expanded) tokens.
 
         Each query token contributes its best expansion per entity
-        (``EmbeddedIndex.token_hits``), and ``coverage`` counts how many query tokens an entity matched. Sparse: the
-        cost follows the postings touched, not the size of the list. ``initials``
-        (their keys: ``iu`` for Ю.) retrieve nothing; they order entities the name
-        words tie (Иванов А.Ю. against 53 listed Ivanovs) before a cut.
+        (``EmbeddedIndex.token_hits``), and ``coverage`` counts how many query
+        tokens an entity matched. Sparse: the cost follows the postings touched,
+        not the size of the list. ``initials`` (their keys: ``iu`` for Ю.) retrieve
+        nothing; they order entities the name words tie (Иванов А.Ю. against 53
+        listed Ivanovs) before a cut.
         """
         per_token: list[tuple[np.ndarray, np.ndarray]] = []  # (entity positions, best weight)
         query_tokens = _query_tokens(idx, [t for t in tokens if t not in initials])

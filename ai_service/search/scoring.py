@@ -7,9 +7,9 @@ an extracted query (best alias plus identifier, date-of-birth and type evidence)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import orjson
@@ -148,7 +148,7 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         score, cap = INITIALS_ONLY_CAP, "initials_only"
     elif n_initial and score > FUZZY_WITH_INITIALS_CAP and any(
             kind != INITIAL_MATCH and sim < 1.0 for _, _, sim, kind, _ in pairs):
-        # "Петренко О." against Петрієнко Олександра: a surname spelled otherwise and a letter
+        # "Петрнеко О." against Петренко Олександр: a surname spelled otherwise and a letter
         # for the given name fit thousands of people — worth a review, never a hold.
         score, cap = FUZZY_WITH_INITIALS_CAP, "initials_with_inexact_name"
     elif qp.significant == 1 and lp.significant >= 2 and score > _single_part_cap(base, missing, coverage):
@@ -309,16 +309,6 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     return out
 
 
-def _drop_weak(query: NameQuery, entity: Entity) -> bool:
-    """Organisation names compare without their legal forms; people's names keep every word."""
-    return (query.entity_type or entity.entity_type) != "person"
-
-
-def query_texts(query: NameQuery) -> list[str]:
-    """The name and its variants, as ``evaluate`` compares them."""
-    return [query.name, *(v for v in query.variants if v != query.name)]
-
-
 def evaluate(
     query: NameQuery, entity: Entity, aliases: list[tuple[str, bool]] | None = None,
     match: Callable[[str, str, bool], NameMatch] = match_names,
@@ -328,8 +318,8 @@ def evaluate(
     ``aliases`` (from ``entity_aliases``) may be passed precomputed by an index;
     a backend scoring many candidates passes ``QueryScorer().match`` as ``match``.
     """
-    drop_weak = _drop_weak(query, entity)
-    texts = query_texts(query)
+    drop_weak = (query.entity_type or entity.entity_type) != "person"
+    texts = [query.name, *(v for v in query.variants if v != query.name)]
     best: tuple[float, str, str, bool, NameMatch] | None = None
     for alias, weak in entity_aliases(entity) if aliases is None else aliases:
         for text in texts:
