@@ -69,6 +69,7 @@ def edit_sim(a: str, b: str) -> float:
     return mix if mix >= SHARP_FROM else max(0.0, mix - 2.5 * (SHARP_FROM - mix))
 
 
+_FEMININE_ADJECTIVE = ("ska", "cka", "zka")  # keys of -ська / -цька / -зька (Russian -ская: + "ia")
 _PATRONYMIC_CORES = ("oviq", "eviq", "ivn", "ovn", "evn", "iqn")
 
 
@@ -116,6 +117,8 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
         qp, lp = name_forms.patronymic(qk), name_forms.patronymic(lk)
         if qp is not None and lp is not None and name_forms.same_patronymic(qp, lp):
             return NAME_FORM_SIM, NAME_FORM
+    if b == a + "ia" and a.endswith(_FEMININE_ADJECTIVE):
+        return NAME_FORM_SIM, NAME_FORM  # Часовська / Часовская: one surname, Ukrainian and Russian
     if len(a) <= 3 and len(b) != len(a) and b != a + "a":
         return 0.0, FUZZY  # a short word or acronym is spelled exactly or not at all (AUC ≠ наук)
     if len(a) >= 3 and len(b) - len(a) >= 2 and b.startswith(a):

@@ -16,7 +16,7 @@ import orjson
 
 from ai_service.lists.model import Entity
 from ai_service.search import evidence
-from ai_service.search.align import COMPOUND, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
+from ai_service.search.align import COMPOUND, FUZZY, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.part_pairs import QueryAligner
 from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
@@ -36,6 +36,7 @@ INITIAL_CONFLICT_PENALTY = 0.1  # a query initial that no listed part starts wit
 WEAK_ONLY_CAP = 0.3  # nothing but legal forms / generic words in common
 SINGLE_PART_CAP = 0.75  # a lone surname against a full name
 GIVEN_PATRONYMIC_CAP = 0.6  # "Юрій Михайлович" with no surname names half the country
+SURNAME_TYPO_MIN = 0.7  # a surname paired below this is another surname, not a typo of it
 INITIALS_ONLY_CAP = 0.4
 FUZZY_WITH_INITIALS_CAP = 0.84  # initials beside a name matched only approximately: below the high band
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
@@ -146,6 +147,8 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             and score > INITIALS_ONLY_CAP:
         # Initials, or single letters standing in for them ("імені К"), name no one.
         score, cap = INITIALS_ONLY_CAP, "initials_only"
+    elif score > GIVEN_PATRONYMIC_CAP and _surname_differs(qp, lp, pairs):
+        score, cap = GIVEN_PATRONYMIC_CAP, "surname_differs"
     elif n_initial and score > FUZZY_WITH_INITIALS_CAP and any(
             kind != INITIAL_MATCH and sim < 1.0 for _, _, sim, kind, _ in pairs):
         # "Петрнеко О." against Петренко Олександр: a surname spelled otherwise and a letter
@@ -163,6 +166,23 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
 def _single_part_cap(base: float, missing: float, coverage: float) -> float:
     short = PARTIAL_COVERAGE - coverage if coverage < PARTIAL_COVERAGE else 0.0
     return SINGLE_PART_CAP * base - missing - short * PARTIAL_COVERAGE_RATE
+
+
+def _surname_differs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> bool:
+    """The given name (and patronymic) agree but the surname only loosely (Вдовиченко / Дьяченко
+    Олександр Павлович, Пичугин / PURGIN, Andrey): another family, however common the first names.
+    A surname here is a listed name word that is no known given name (or the part the list's comma
+    marks); loosely is below a typo's similarity."""
+    person = loose = False
+    for q_idx, l_idx, sim, kind, _ in pairs:
+        lj = l_idx[0]
+        part = lp.parts[lj]
+        if part.kind == PATRONYMIC or (part.given_group and lj >= lp.surname_parts):
+            person = person or sim >= SURNAME_TYPO_MIN
+        elif (kind == FUZZY and sim < SURNAME_TYPO_MIN and len(q_idx) == 1 and len(l_idx) == 1
+              and part.kind == NAME and qp.parts[q_idx[0]].kind == NAME):
+            loose = True
+    return person and loose
 
 
 def _given_and_patronymic_only(qp: ParsedName) -> bool:

@@ -39,6 +39,28 @@ _SURNAME_READINGS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
 }
 
 
+# Adjective-type surnames: Ukrainian -ський/-цький/-зький (feminine -ська), Russian -ский/-цкий/-зкий
+# (-ская), declined as adjectives (Крушинською = Крушинська, Часовской = Часовская).
+_ADJ_SURNAME = re.compile(r"^(\w{2,}(?:ськ|цьк|зьк|ск|цк|зк))(ий|ого|ому|им|ім|ом|а|ая|ої|ой|ій|у|ую|ою)$")
+_ADJ_READINGS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    # ending: ((gender, Ukrainian nominative ending, Russian nominative ending, cases), …)
+    "ий": (("male", "ий", "ий", ("nomn",)),),
+    "ого": (("male", "ий", "ий", ("gent", "accs")),),
+    "ому": (("male", "ий", "ий", ("datv", "loct")),),
+    "им": (("male", "ий", "ий", ("ablt",)),),
+    "ім": (("male", "ий", "ий", ("loct",)),),
+    "ом": (("male", "ий", "ий", ("loct",)),),
+    "а": (("female", "а", "ая", ("nomn",)),),
+    "ая": (("female", "а", "ая", ("nomn",)),),
+    "ої": (("female", "а", "ая", ("gent",)),),
+    "ой": (("female", "а", "ая", ("gent", "datv", "ablt", "loct")),),
+    "ій": (("female", "а", "ая", ("datv", "loct")),),
+    "у": (("female", "а", "ая", ("accs",)),),
+    "ую": (("female", "а", "ая", ("accs",)),),
+    "ою": (("female", "а", "ая", ("ablt",)),),
+}
+
+
 def patronymic_by_suffix(word: str) -> Reading | None:
     m = _MALE_PATRONYMIC.match(word)
     if m:
@@ -63,4 +85,10 @@ def surname_by_suffix(word: str) -> list[Reading]:
     m = _MALE_DATIVE.match(word)
     if m:
         readings.append((m.group(1), "male", ("datv",)))
+    m = _ADJ_SURNAME.match(word)
+    if m:
+        stem, ending = m.group(1), m.group(2)
+        ukrainian = stem.endswith("ьк")
+        readings += [(stem + (uk if ukrainian else ru), gender, cases)
+                     for gender, uk, ru, cases in _ADJ_READINGS[ending]]
     return readings

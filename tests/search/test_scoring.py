@@ -114,6 +114,12 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     # initials beside a surname spelled otherwise: a review, not a hold; beside the exact surname: high
     ("Петрнеко О.", "Петренко Олександр Васильович", "person", (0.7, 0.84)),
     ("Петренко О. В.", "Петренко Олександр Васильович", "person", (0.85, 0.95)),
+    # the same first names under another surname: another family
+    ("Вдовиченко Олександр Павлович", "Дьяченко Олександр Павлович", "person", (0.0, 0.6)),
+    ("Пичугин Андрей Евгеньевич", "PURGIN, Andrey Yevgenyevich", "person", (0.0, 0.6)),
+    ("Бондаренко Андрій Олександрович", "Бондарчук Андрій Олександрович", "person", (0.0, 0.6)),
+    # ... but one surname in its Russian and Ukrainian forms is one family
+    ("Часовская Наталья Станиславовна", "Часовська Наталя Станіславівна", "person", (0.9, 1.0)),
     ("Шмейло Анна Викторовна", "Шмейло Ганна Вікторівна", "person", (0.9, 0.99)),
     # an initial is the first letter as written, not of the matching key (Jennifer -> djenifer)
     ("Jennifer Miller", "Mile D Lavilla", "person", (0.0, 0.5)),

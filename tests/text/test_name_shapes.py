@@ -1,0 +1,32 @@
+"""Name readings from word shape (ai_service/text/name_shapes.py), for names no dictionary knows."""
+
+from __future__ import annotations
+
+import pytest
+
+from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
+
+
+@pytest.mark.parametrize(("word", "reading"), [
+    ("Бобровнікова", ("Бобровнікова", "female", ("nomn",))),
+    ("Бобровнікова", ("Бобровніков", "male", ("gent", "accs"))),
+    ("Лямінові", ("Лямін", "male", ("datv",))),
+    # adjective-type surnames decline as adjectives, in Ukrainian and in Russian
+    ("Крушинською", ("Крушинська", "female", ("ablt",))),
+    ("Собещанській", ("Собещанська", "female", ("datv", "loct"))),
+    ("Хмельницького", ("Хмельницький", "male", ("gent", "accs"))),
+    ("Часовской", ("Часовская", "female", ("gent", "datv", "ablt", "loct"))),
+    ("Бродскому", ("Бродский", "male", ("datv", "loct"))),
+])
+def test_surname_readings(word: str, reading: tuple) -> None:
+    assert reading in surname_by_suffix(word)
+
+
+def test_words_of_no_surname_shape_have_no_reading() -> None:
+    assert surname_by_suffix("Оплата") == []
+    assert surname_by_suffix("ськ") == []  # an ending alone is no surname
+
+
+def test_patronymic_readings() -> None:
+    assert patronymic_by_suffix("Вахайовичеві") == ("Вахайович", "male", ("datv",))
+    assert patronymic_by_suffix("Юріївною") == ("Юріївна", "female", ("ablt",))
