@@ -69,6 +69,12 @@ def edit_sim(a: str, b: str) -> float:
     return mix if mix >= SHARP_FROM else max(0.0, mix - 2.5 * (SHARP_FROM - mix))
 
 
+def _suffixed_form(a: str, b: str) -> bool:
+    """``b`` is ``a`` with one letter that makes another person or body: Ivanov / Ivanova, Martin /
+    Martina, Peter / Peters, Star / Stars (``a`` the shorter)."""
+    return b == a + "a" or (b == a + "s" and len(a) >= 4)
+
+
 _FEMININE_ADJECTIVE = ("ska", "cka", "zka")  # keys of -ська / -цька / -зька (Russian -ская: + "ia")
 _PATRONYMIC_CORES = ("oviq", "eviq", "ivn", "ovn", "evn", "iqn")
 
@@ -103,7 +109,7 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
         # patronymic itself in another case (Васильовичу).
         return 0.0, FUZZY
     a, b = (qk, lk) if len(qk) <= len(lk) else (lk, qk)
-    if b == a + "a":
+    if _suffixed_form(a, b):
         return GENDER_FORM_SIM, FUZZY
     if qkind == NAME and lkind == NAME:
         group = name_forms.given_group(qk)
@@ -169,7 +175,7 @@ def _spelling_similarity(q: Part, l: Part) -> float:
     forms (Ivanov / Ivanova), two known given names, a name and the one derived from it, short words,
     two roots on one stem."""
     a, b = (q.spelling, l.spelling) if len(q.spelling) <= len(l.spelling) else (l.spelling, q.spelling)
-    if len(a) <= 3 or b == a + "a" or (len(b) - len(a) >= 2 and b.startswith(a)):
+    if len(a) <= 3 or _suffixed_form(a, b) or (len(b) - len(a) >= 2 and b.startswith(a)):
         return 0.0
     if q.given_group and l.given_group and q.given_group != l.given_group:
         return 0.0

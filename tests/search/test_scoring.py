@@ -118,6 +118,9 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("Вдовиченко Олександр Павлович", "Дьяченко Олександр Павлович", "person", (0.0, 0.6)),
     ("Пичугин Андрей Евгеньевич", "PURGIN, Andrey Yevgenyevich", "person", (0.0, 0.6)),
     ("Бондаренко Андрій Олександрович", "Бондарчук Андрій Олександрович", "person", (0.0, 0.6)),
+    # a trailing letter that makes another name: Peters is not Peter, Stars Group not Star Trading
+    ("John Peters", "PETER, John", "person", (0.7, 0.85)),
+    ("Star Trading", "STARS GROUP HOLDING", "organization", (0.0, 0.7)),
     # ... but one surname in its Russian and Ukrainian forms is one family
     ("Часовская Наталья Станиславовна", "Часовська Наталя Станіславівна", "person", (0.9, 1.0)),
     ("Шмейло Анна Викторовна", "Шмейло Ганна Вікторівна", "person", (0.9, 0.99)),
