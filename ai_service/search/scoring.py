@@ -173,16 +173,16 @@ def _surname_differs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) ->
     Олександр Павлович, Пичугин / PURGIN, Andrey): another family, however common the first names.
     A surname here is a listed name word that is no known given name (or the part the list's comma
     marks); loosely is below a typo's similarity."""
-    person = loose = False
+    first_names_agree = loose_surname = False
     for q_idx, l_idx, sim, kind, _ in pairs:
         lj = l_idx[0]
         part = lp.parts[lj]
         if part.kind == PATRONYMIC or (part.given_group and lj >= lp.surname_parts):
-            person = person or sim >= SURNAME_TYPO_MIN
+            first_names_agree = first_names_agree or sim >= SURNAME_TYPO_MIN
         elif (kind == FUZZY and sim < SURNAME_TYPO_MIN and len(q_idx) == 1 and len(l_idx) == 1
               and part.kind == NAME and qp.parts[q_idx[0]].kind == NAME):
-            loose = True
-    return person and loose
+            loose_surname = True
+    return first_names_agree and loose_surname
 
 
 def _given_and_patronymic_only(qp: ParsedName) -> bool:
