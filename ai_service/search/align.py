@@ -42,6 +42,7 @@ jaro_winkler = JaroWinkler.normalized_similarity
 _INDEL = Indel.normalized_similarity
 _OSA = OSA.normalized_similarity  # counts a swap of neighbours (Innocnet) as one edit
 _quick_jw = jaro_winkler  # the pre-check's own name for it (tests switch the pre-check off through it)
+sub_similarity = (_INDEL, _OSA)  # edit_sim's second term is the larger of these
 
 
 def jw_needed(sim: float) -> float:

@@ -16,13 +16,18 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
+from rapidfuzz import process
 
 from ai_service.search import name_forms
-from ai_service.search.align import NAME_FORM_SIM, SKELETON_SIM, edit_sim, skeleton
+from ai_service.search.align import NAME_FORM_SIM, SHARP_FROM, SKELETON_SIM, edit_sim, skeleton, sub_similarity
 
 MIN_TOKEN = 4  # shorter tokens have too many near neighbours to expand usefully
 MIN_SIM = 0.8  # sharpened edit similarity (one typo in 5+ letters passes)
 MAX_EXPANSIONS = 8
+# edit_sim >= MIN_SIM needs (Jaro-Winkler + max(Indel, OSA)) / 2 >= (MIN_SIM + 2.5 * SHARP_FROM) / 3.5,
+# so Indel or OSA >= twice that - 1 (Jaro-Winkler <= 1): two batched C calls discard ~60 % of the
+# neighbours before edit_sim runs per survivor (same answers).
+_MIN_SUB = 2 * (MIN_SIM + 2.5 * SHARP_FROM) / 3.5 - 1 - 1e-9
 MIN_SKELETON = 4
 _BITS = 21  # code points fit in 21 bits: 3 of them in one uint64
 _SHIFT = np.uint64(_BITS)
@@ -51,7 +56,7 @@ class Vocabulary:
     def __init__(self, tokens: Sequence[str], cache_size: int = 32_768) -> None:
         self.tokens = list(tokens)
         self.ids = {t: i for i, t in enumerate(self.tokens)}
-        self._lengths = [len(t) for t in self.tokens]  # read per candidate in Python
+        self._lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.int32, count=len(self.tokens))
         # Same consonants, other vowels (Muhammad / Mohammed): too far for trigrams.
         self.skeletons: dict[str, list[str]] = {}
         for t in self.tokens:
@@ -133,13 +138,10 @@ class Vocabulary:
             return exact
         found = self._trigram_neighbours(token)
         have = {t for t, _ in found}
-        for vid in self._delete_neighbours(token):
-            other = self.tokens[vid]
-            if other != token and other not in have:
-                sim = edit_sim(token, other)
-                if sim >= MIN_SIM:
-                    found.append((other, sim))
-                    have.add(other)
+        new = [other for vid in sorted(self._delete_neighbours(token))
+               if (other := self.tokens[vid]) != token and other not in have]
+        found += self._close(token, new)
+        have.update(t for t, _ in found)
         for other in self.skeletons.get(skeleton(token), ()):
             if other != token and other not in have:
                 found.append((other, SKELETON_SIM))
@@ -166,18 +168,28 @@ class Vocabulary:
         head = owners.size - need + 1
         if head <= 0:
             return []
-        cand = owners[:head][owners[need - 1 :] == owners[:head]].tolist()
-        size, lengths = len(token), self._lengths
+        cand = owners[:head][owners[need - 1 :] == owners[:head]]
+        if not cand.size:
+            return []
+        cand = cand[np.concatenate(([True], cand[1:] != cand[:-1]))]  # sorted: each owner once
+        cand = cand[np.abs(self._lengths[cand] - len(token)) <= 2]
+        return self._close(token, [o for vid in cand.tolist() if (o := self.tokens[vid]) != token])
+
+    @staticmethod
+    def _close(token: str, others: list[str]) -> list[tuple[str, float]]:
+        """``others`` whose edit similarity to ``token`` passes MIN_SIM, in their order."""
+        if not others:
+            return []
+        passed = {i for scorer in sub_similarity for _, _, i in
+                  process.extract(token, others, scorer=scorer, score_cutoff=_MIN_SUB, limit=None)}
         found: list[tuple[str, float]] = []
-        for vid in dict.fromkeys(cand):
-            other = self.tokens[vid]
-            if -2 <= lengths[vid] - size <= 2 and other != token:
-                sim = edit_sim(token, other)
-                if sim >= MIN_SIM:
-                    found.append((other, sim))
+        for i in sorted(passed):
+            sim = edit_sim(token, others[i])
+            if sim >= MIN_SIM:
+                found.append((others[i], sim))
         return found
 
     @property
     def nbytes(self) -> int:
         return int(self._codes.nbytes + self._starts.nbytes + self._owners.nbytes
-                   + self._delete_hashes.nbytes + self._delete_owners.nbytes)
+                   + self._delete_hashes.nbytes + self._delete_owners.nbytes + self._lengths.nbytes)

@@ -110,6 +110,24 @@ def test_vocabulary_trigram_lookup_finds_what_the_arrays_hold() -> None:
     assert len(v._slices) == v._codes.size
 
 
+_KEY_LETTERS = st.text(alphabet=st.sampled_from("abdeikmnorstuvq"), min_size=3, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_KEY_LETTERS, st.lists(_KEY_LETTERS, max_size=15),
+       st.lists(st.tuples(st.integers(0, 11), st.sampled_from("aeoqz"), st.sampled_from("sdi")), max_size=15))
+def test_batched_prefilter_keeps_every_neighbour_edit_sim_passes(
+        token: str, others: list[str], edits: list[tuple[int, str, str]]) -> None:
+    # The Indel/OSA pre-check may only discard what edit_sim would reject: same tokens, same order.
+    from ai_service.search.align import edit_sim
+
+    for at, letter, how in edits:  # near neighbours too: one substitution, deletion or insertion
+        i = at % len(token)
+        others.append(token[:i] + {"s": letter, "d": "", "i": letter + token[i]}[how] + token[i + 1:])
+    expected = [(o, edit_sim(token, o)) for o in others if edit_sim(token, o) >= vocab_module.MIN_SIM]
+    assert Vocabulary._close(token, others) == expected
+
+
 def test_vectors_are_normalized_and_deterministic() -> None:
     keys = ["kovrikov roman", "abu bakr", ""]
     m = embed(keys)
