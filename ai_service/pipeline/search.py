@@ -56,7 +56,7 @@ class SearchLayer(Layer):
             owner.update({id(i): q for i in p.ids})
         for o in doc.organizations:
             if o.core.strip():
-                q = NameQuery(o.core, "organization", [], _ids(o.ids), None, lists)
+                q = NameQuery(o.core, "organization", [], _ids(o.ids), None, lists, o.legal_form)
                 queries.append(q)
                 owner.update({id(i): q for i in o.ids})
         return queries, owner

@@ -24,6 +24,8 @@ class NameQuery:
     ids: list[Identifier] = field(default_factory=list)
     dob: str | None = None
     lists: frozenset[str] | None = None  # restrict to these list names
+    # Written with a legal form (ТОВ, Ltd): certainly a company, so never a listed vessel or aircraft.
+    legal_form: str | None = None
 
 
 Explainer = Callable[[], dict]

@@ -14,6 +14,10 @@ DOB_YEAR = 0.02  # years agree, one side gives no more than that
 DOB_SAME_YEAR_OTHER_DAY = -0.05
 DOB_OTHER_YEAR = -0.15
 TYPE_MISMATCH = -0.15
+# A company (its legal form written) named like a listed vessel or aircraft (Sunrise Holdings Ltd /
+# the tanker MARIA III a.k.a. SUNRISE) is another thing with a common name: at most a low score.
+COMPANY_NOT_CRAFT_CAP = 0.5
+_CRAFT = frozenset({"vessel", "aircraft"})
 
 MIN_ID_LENGTH = 5  # shorter "identifiers" are too easy to collide with
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
@@ -73,8 +77,13 @@ def _compare_dates(q: str, d: str) -> tuple[float, str]:
     return (DOB_EXACT, "exact") if n >= 10 else (DOB_YEAR, "month_matches")
 
 
-def type_evidence(query_type: str | None, entity_type: str) -> float:
-    """Penalty when a person is compared with an organisation/vessel/aircraft."""
+def type_evidence(query_type: str | None, entity_type: str, legal_form: str | None = None,
+                  score: float = 0.0) -> float:
+    """Penalty when a person is compared with an organisation/vessel/aircraft, or a company
+    (``legal_form`` given) with a vessel/aircraft: enough to bring ``score`` (name and date
+    evidence) down to COMPANY_NOT_CRAFT_CAP."""
+    if legal_form and entity_type in _CRAFT:
+        return min(TYPE_MISMATCH, COMPANY_NOT_CRAFT_CAP - score)
     if not query_type or query_type == entity_type:
         return 0.0
     if (query_type == "person" and entity_type in _NON_PERSON) or (

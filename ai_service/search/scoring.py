@@ -357,7 +357,7 @@ def evaluate(
         best = (0.0, query.name, entity.primary_name, False, NameMatch(0.0, (), 0.0, 0.0, 0.0, None))
     name_score, text, alias, weak, m = best
     dob, dob_label = evidence.dob_evidence(query.dob, entity.birth_dates)
-    etype = evidence.type_evidence(query.entity_type, entity.entity_type)
+    etype = evidence.type_evidence(query.entity_type, entity.entity_type, query.legal_form, name_score + dob)
     id_conflict = id_flag if id_flag < 0 else 0.0
     score = name_score + dob + etype + id_conflict
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)

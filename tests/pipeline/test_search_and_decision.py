@@ -18,6 +18,7 @@ ENTITIES = [
            ids=[Identifier("rnokpp", "3112030334")], birth_dates=["1985-03-15"]),
     Entity("test", "p2", "person", ["Придуманова Ганна Петрівна"]),  # neither id nor DOB on the list
     Entity("other", "o1", "organization", ['ТОВ "Тестпром"'], ids=[Identifier("edrpou", "32855961")]),
+    Entity("test", "v1", "vessel", ["SUNRISE"]),
 ]
 
 
@@ -78,6 +79,13 @@ def test_entry_without_id_or_dob_needs_no_extra_fields(screen):
 def test_organization_by_code_and_name(screen):
     assert _ids(screen("Оплата ТОВ «Тестпром»"))[0] == ("other", "o1")
     assert _ids(screen("ЄДРПОУ 32855961"))[0] == ("other", "o1")
+
+
+def test_a_company_is_not_the_vessel_of_the_same_name(screen):
+    company = screen("Payment to Sunrise Holdings Ltd for freight")  # a company: its legal form says so
+    assert all(m.score <= 0.5 for m in company.matches) and company.decision["risk"] in ("clear", "low")
+    vessel = screen('Фрахт судна "SUNRISE" за рейс 12')
+    assert _ids(vessel) == [("test", "v1")] and vessel.decision["risk"] == "high"
 
 
 def test_list_restriction_and_threshold(screen):

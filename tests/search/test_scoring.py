@@ -253,6 +253,17 @@ def test_entity_type_mismatch_is_a_penalty_not_a_filter() -> None:
     assert as_person.explanation["features"]["entity_type"] < 0
 
 
+def test_a_company_with_its_legal_form_is_no_listed_vessel() -> None:
+    vessel = _entity(entity_type="vessel", names=["MARIA III", "SUNRISE"])
+    company = score_candidate(NameQuery("Sunrise Holdings", "organization", legal_form="LTD"), vessel)
+    named = score_candidate(NameQuery("Sunrise", "organization"), vessel)  # a quoted or capitalised name
+    assert company is not None and named is not None
+    assert company.score <= 0.5 < named.score  # never a medium or high alert
+    assert company.explanation["features"]["entity_type"] < 0
+    listed_company = _entity(entity_type="organization", names=["SUNRISE HOLDINGS LIMITED"])
+    assert score_candidate(NameQuery("Sunrise Holdings", "organization", legal_form="LTD"), listed_company).score >= 0.85
+
+
 def test_weak_alias_is_capped() -> None:
     e = _entity(names=["Ковриков Роман Валерійович", "Roma"], weak_names=["Roma"])
     cand = score_candidate(NameQuery("Roma"), e)
