@@ -9,6 +9,7 @@ languages are applied to every text (payment texts mix them freely).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,15 @@ LANGS = ("uk", "ru", "en")
 PER_LANGUAGE = ("payment", "beneficiary", "boilerplate", "months", "bank", "address", "stopwords")
 CATEGORY_NAMES = {"months": "month", "stopwords": "stop"}
 TRIGGER_TYPES = frozenset({"payment", "beneficiary", "boilerplate"})
+# A bank's own name made with "bank" (Укрексімбанк, Sberbank, Альфа-Банк, Приватбанку): three or
+# more letters before it, so Банков (a surname) and банк itself stay what they are.
+_BANK_COMPOUND = re.compile(r"([^\W\d_]{3,}-?(?:bank|банк))(а|у|ом|е|і|ові)?", re.IGNORECASE)
+
+
+def bank_nominative(word: str) -> str:
+    """``Приватбанку`` -> ``Приватбанк``: a compound bank name without its case ending."""
+    m = _BANK_COMPOUND.fullmatch(word)
+    return m.group(1) if m else word
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,8 @@ class ContextMatcher:
                 self._add_phrase(variant, entry)
         self._add_list("names/titles", _Entry("title"))
         self._add_list("names/suffixes", _Entry("suffix"))
+        self._bank_name = _Entry("bank_name")
+        self._add_list("context/bank_names", self._bank_name)
         for stem in PER_LANGUAGE:
             for lang in LANGS:
                 self._add_list(f"context/{stem}_{lang}", _Entry(CATEGORY_NAMES.get(stem, stem)))
@@ -86,7 +98,7 @@ class ContextMatcher:
         for prefixes, pentry in self.prefixes:
             if lower.startswith(prefixes):
                 return pentry
-        return None
+        return self._bank_name if _BANK_COMPOUND.fullmatch(lower) else None
 
 
 class ContextLayer(Layer):

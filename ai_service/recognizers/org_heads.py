@@ -22,6 +22,11 @@ MAX_AFTER = 14  # tokens of the complement after it
 _LINKS = frozenset({"і", "й", "та", "и", "з", "із", "зі", "у", "в", "с", "со", "по", "при", "для",
                     "of", "for", "and", "de", "del", "la", "el"})
 _NAMED_AFTER = frozenset({"імені", "имени", "ім", "им"})
+# Links after which a capitalised word, a country too, goes on with the name (Bank of America,
+# Ministry of Defence of Ukraine); not "for", "and": Fund for John Smith names two.
+OF_LINKS = frozenset({"of", "de", "del"})
+# Context words that may be part of a name: a country or city, a bank's own name (Банку ВТБ).
+_NAME_CONTEXT = frozenset({"address", "bank_name"})
 # Parts of speech a complement word may have (nouns and adjectives in the genitive).
 _NOMINAL = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "NUMR", "None"})
 
@@ -82,15 +87,17 @@ def complement(tokens: list[Token], j: int, heads: frozenset[int], taken: set[in
                 ok = True  # "Російської академії наук": another head in the genitive
             elif low in _LINKS or low in _NAMED_AFTER:
                 nxt = tokens[j + 1] if j + 1 < n else None
-                ok = nxt is not None and nxt.kind == "word" and (nxt.context is None or j + 1 in heads)
-            elif tok.context is not None and tok.context != "address":
+                ok = nxt is not None and nxt.kind == "word" and (
+                    nxt.context is None or j + 1 in heads
+                    or (low in OF_LINKS and _capitalised(nxt) and nxt.context in _NAME_CONTEXT))
+            elif tok.context is not None and tok.context not in _NAME_CONTEXT:
                 break
             elif _capitalised(tok):
                 # A capitalised word continues the name after a capitalised word, an
                 # honorific "імені" or an initial, or as an adjective (Сибірського відділення);
                 # after a lower-case noun it is someone else (… студента Петренка).
                 ok = (_adjective(tok) or prev is None or _capitalised(prev) or prev.text == "."
-                      or prev.text.lower() in _NAMED_AFTER or len(prev.text) == 1)
+                      or prev.text.lower() in _NAMED_AFTER or prev.text.lower() in OF_LINKS or len(prev.text) == 1)
             else:
                 ok = tok.morph is None or not tok.morph.known_common or str(tok.morph.common_pos) in _NOMINAL
             if not ok:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ai_service.pipeline.context import bank_nominative
 from ai_service.pipeline.document import ContextSpan, Token
-from ai_service.recognizers.org_heads import before_head, complement, head_forms, head_indexes
+from ai_service.recognizers.org_heads import OF_LINKS, before_head, complement, head_forms, head_indexes
 from ai_service.text.dictionaries import json_data
 
 MAX_CORE_TOKENS = 6
@@ -193,6 +194,20 @@ def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[
     return _match(start, last, list(range(start, last + 1)), None, tokens, text)
 
 
+def _bank(tokens: list[Token], i: int, text: str, taken: set[int]) -> OrgMatch:
+    """A bank's own name (Сбербанк, ВТБ, Sberbank of Russia): the word, and a Latin "of" phrase after
+    it; not the capitalised words after it (… ПриватБанку Петренку Івану names a person too).
+    Searched in the nominative: Сбербанка is Сбербанк."""
+    last = i
+    if (i + 2 < len(tokens) and tokens[i + 1].text.lower() in OF_LINKS and i + 2 not in taken
+            and tokens[i + 2].text[:1].isupper() and tokens[i + 2].context in (None, "address")):
+        last = i + 2
+    match = _match(i, last, list(range(i, last + 1)), None, tokens, text)
+    word = tokens[i].text
+    match.core = bank_nominative(word) + match.core[len(word):]
+    return match
+
+
 def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str,
                        caseless: bool = False) -> list[OrgMatch]:
     found: list[OrgMatch] = []
@@ -223,6 +238,12 @@ def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str,
             found.append(match)
             owner.update({k: match for k in range(match.first, match.last + 1)})
     taken = set(owner)
+    # Banks named by their own name, with neither a legal form nor a head noun.
+    for i, tok in enumerate(tokens):
+        if tok.context == "bank_name" and i not in taken:
+            match = _bank(tokens, i, text, taken)
+            found.append(match)
+            taken.update(range(match.first, match.last + 1))
     # Quoted names without a legal form.
     i = 0
     while i < len(tokens):

@@ -26,6 +26,14 @@ def _contexts(process, text: str) -> dict[str, str | None]:
     ("пан Петренко", "пан", "title"),
     ("директор Петренко", "директор", "title"),
     ("1000 грн", "грн", "currency"),
+    # banks' own names (listed entries and -банк / -bank compounds, any case form), not generic bank words
+    ("Банку ВТБ", "ВТБ", "bank_name"),
+    ("через Сбербанк", "Сбербанк", "bank_name"),
+    ("картку Приватбанку", "Приватбанку", "bank_name"),
+    ("to Ukreximbank", "Ukreximbank", "bank_name"),
+    ("кредит Альфа-Банку", "Альфа-Банку", "bank_name"),
+    ("банк одержувача", "банк", "bank"),
+    ("Переказ Банкову", "Банкову", None),  # a surname
 ])
 def test_categories(process, text, word, category):
     assert _contexts(process, text)[word] == category

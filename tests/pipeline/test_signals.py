@@ -101,10 +101,30 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     # ... and "bank" is an organisation's head noun, in any case
     ("Payment to VTB Bank for services", None, "VTB Bank"),
     ("Payment to Bank Sepah, invoice 12", None, "Bank Sepah"),
+    ("Погашення кредиту Банку ВТБ за договором 12/3", None, "Банку ВТБ"),  # a bank's name after the head
+    ("Wire to Bank of America, invoice 7781", None, "Bank of America"),  # an "of" complement
+    ("Payment to Ministry of Defence of Ukraine", None, "Ministry of Defence of Ukraine"),
+    # a bank's own name is an organisation with no form or head noun, searched in the nominative
+    ("Transfer to Sberbank of Russia, account 40702810", None, "Sberbank of Russia"),
+    ("Переказ через Сбербанк згідно договору", None, "Сбербанк"),
+    ("перевод на карту сбербанка согласно договору", None, "сбербанк"),
+    ("Кредит Альфа-Банку за договором", None, "Альфа-Банк"),
+    ("Оплата через Газпромбанк за поставку", None, "Газпромбанк"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
     assert [(o.legal_form, o.core) for o in doc.organizations] == [(legal_form, core)]
+
+
+@pytest.mark.parametrize("text,orgs,persons", [
+    ("Оплата на картку ПриватБанку Петренку Івану", ["ПриватБанк"], ["Петренко Іван"]),
+    ("Wire to Bank of America for John Smith", ["Bank of America"], ["John Smith"]),
+    ("Переказ Банкову Івану Петровичу", [], ["Банков Іван Петрович"]),  # a surname, not a bank
+])
+def test_a_bank_name_stops_at_the_person_after_it(process, text, orgs, persons):
+    doc = process(text)
+    assert [o.core for o in doc.organizations] == orgs
+    assert [p.normalized for p in doc.persons] == persons
 
 
 def test_an_unclosed_quote_ends_with_its_register_line(process):

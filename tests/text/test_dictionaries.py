@@ -37,7 +37,7 @@ def _name(path: Path) -> str:
 
 def _context_lists() -> list[str]:
     names = [f"context/{c}_{lang}" for c in CONTEXT_CATEGORIES for lang in LANGS]
-    return names + ["context/currency", "names/titles", "names/suffixes"]
+    return names + ["context/currency", "context/bank_names", "names/titles", "names/suffixes"]
 
 
 def _given() -> dict[str, str]:
