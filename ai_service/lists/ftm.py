@@ -38,6 +38,7 @@ _SIMPLE_IDS = (
     ("ogrnCode", "ogrn"),
     ("registrationNumber", "registration"),
     ("passportNumber", "passport"),
+    ("swiftBic", "bic"),
     ("idNumber", "other"),
     ("imoNumber", "other"),
     ("mmsi", "other"),

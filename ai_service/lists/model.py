@@ -21,6 +21,7 @@ ID_TYPES = (
     "ogrn",  # Russian ОГРН (13) / ОГРНИП (15)
     "iban",
     "passport",
+    "bic",  # SWIFT/BIC bank code
     "tax_id",  # any other tax number (foreign, unknown scheme)
     "registration",  # company registration numbers of other schemes
     "other",

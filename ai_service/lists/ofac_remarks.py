@@ -47,7 +47,7 @@ _LABELS: dict[str, str] = {
     "Numero de Identidad": "other", "Citizen's Card Number": "other", "SSN": "other", "I.F.E.": "other",
     "LE Number": "other", "C.U.I.P.": "other", "C.U.I.": "other", "Tazkira National ID Card": "other",
     "Moroccan Personal ID": "other", "Bosnian Personal ID": "other", "N.I.E.": "other",
-    "Vessel Registration Identification": "other", "MMSI": "other", "SWIFT/BIC": "other",
+    "Vessel Registration Identification": "other", "MMSI": "other", "SWIFT/BIC": "bic",
     "Cartilla de Servicio Militar Nacional": "other", "Birth Certificate Number": "other",
 }  # fmt: skip
 _LABEL = re.compile(
@@ -102,8 +102,8 @@ def parse_remarks(text: str) -> RemarkFacts:
 def _add_identifier(facts: RemarkFacts, id_type: str, rest: str) -> None:
     end = _VALUE_END.search(rest)
     value = (rest[: end.start()] if end else rest).strip(" .,:")
-    if not value or not any(c.isdigit() for c in value):
-        return  # "Passport Booklet: see above" and the like carry no number
+    if not value or not (id_type == "bic" or any(c.isdigit() for c in value)):
+        return  # "Passport Booklet: see above" and the like carry no number (a BIC may be all letters)
     country_match = _COUNTRY.search(rest, end.start() if end else len(rest))
     country = country_match.group(1).strip().lower() if country_match else ""
     digits = digits_of(value)

@@ -53,7 +53,8 @@ class ContextMatcher:
         self.prefixes: list[tuple[tuple[str, ...], _Entry]] = []
         self.phrases: dict[str, list[tuple[tuple[str, ...], _Entry]]] = {}
         for marker, id_type in mapping("context/id_markers").items():
-            self._add_phrase(marker, _Entry("id_marker", id_type))
+            if id_type != "bic":  # Swift is a surname too: the identifier span marks it beside a code
+                self._add_phrase(marker, _Entry("id_marker", id_type))
         self._add_list("context/dob_markers", _Entry("dob_marker"))
         for form in json_data("names/legal_forms.json"):
             entry = _Entry("legal_form", form["abbr"], form.get("kind", "organization"))

@@ -31,7 +31,7 @@ from ai_service.text.dates import find_dates
 from ai_service.text.dictionaries import mapping
 from ai_service.text.identifiers import find_identifiers
 
-ORG_ID_TYPES = frozenset({"edrpou", "ogrn", "registration"})
+ORG_ID_TYPES = frozenset({"edrpou", "ogrn", "registration", "bic"})
 PERSON_ID_TYPES = frozenset({"rnokpp", "passport"})
 MAX_ATTACH_DISTANCE = 80  # characters between an entity and its identifier
 _ADJACENT_GAP = re.compile(r"[\s,;:()]*")

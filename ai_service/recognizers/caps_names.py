@@ -66,7 +66,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         last_word = i
         while j + 1 < n:
             nxt = tokens[j + 1]
-            if nxt.kind == "word" and _caps_word(nxt) and nxt.context not in ("payment", "beneficiary", "id_marker"):
+            if nxt.kind == "word" and _caps_word(nxt) and nxt.context not in ("payment", "beneficiary", "id_marker", "id"):
                 j += 1
                 last_word = j
             elif nxt.kind == "number" or (nxt.kind == "punct" and nxt.text in _INNER_PUNCT):

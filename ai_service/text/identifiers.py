@@ -1,4 +1,4 @@
-"""Identifiers in payment text: РНОКПП, ЄДРПОУ, ИНН, ОГРН/ОГРНИП, IBAN, passports.
+"""Identifiers in payment text: РНОКПП, ЄДРПОУ, ИНН, ОГРН/ОГРНИП, IBAN, passports, SWIFT/BIC codes.
 
 Validators implement the real check digits.  :func:`find_identifiers` makes one regex
 pass over the digits; each hit is widened to its full shape (IBAN, passport series) and
@@ -10,8 +10,9 @@ A marker decides the type; length and checksum break ties (texts write "ІПН"
 before an ЄДРПОУ, "ИНН" before a РНОКПП).  Unmarked numbers are reported only
 where that is safe: 8 digits only as a valid ЄДРПОУ (invoice numbers are 8 digits
 too), 13/15 only as a valid ОГРН/ОГРНИП, 10 and 12 always unless they look like a
-phone.  Passports need a marker and a run of at least 5 digits.  ``valid`` means
-"a checksum confirmed it" (passports: "has a passport shape").
+phone.  Passports need a marker and a run of at least 5 digits; SWIFT/BIC codes a
+marker right before them.  ``valid`` means "a checksum confirmed it" (passports and
+BIC codes: "has the shape").
 """
 
 from __future__ import annotations
@@ -109,7 +110,10 @@ _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 _LETTER_DIGITS = {ord(c): str(ord(c) - 55) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}  # A=10 … Z=35
 _RNOKPP, _EDRPOU, _INN = RnokppValidator(), EdrpouValidator(), InnValidator()
 _OGRN, _IBAN, _PASSPORT = OgrnValidator(), IbanValidator(), PassportValidator()
-_ID_TYPES = frozenset({"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "tax_id", "registration", "other"})
+_ID_TYPES = frozenset({"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "bic", "tax_id", "registration",
+                      "other"})
+# A SWIFT/BIC code: bank (4 letters), country (2 letters), location (2), branch (3, optional).
+_BIC = r"(?P<bic>[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?)(?![\w])"
 # Markers whose values follow foreign schemes: letters, hyphens, dots and slashes belong to the value.
 _CODE_TYPES = frozenset({"tax_id", "registration", "other"})
 MIN_CODE_DIGITS = 5
@@ -121,6 +125,22 @@ _AMOUNT = re.compile(r"[0-9]+\.[0-9]{2}")  # "incl. VAT 15682.26": a sum, not a 
 
 def _compact(value: str) -> str:
     return re.sub(r"[\s№#-]+", "", value).upper()
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    return frozenset(c.upper() for c in word_list("identifiers/country_codes").words)
+
+
+def _bic_codes(text: str) -> list[IdentifierMatch]:
+    """SWIFT/BIC codes after their marker, with a real country in letters 5-6 (SWIFT TRANSFER is no code).
+    The span starts at the marker: "SWIFT" is context only beside a code (Taylor Swift is not)."""
+    found = []
+    for m in _patterns().bic.finditer(text):
+        code = m.group("bic").upper()
+        if code[4:6] in _countries():
+            found.append(IdentifierMatch("bic", code, True, m.start(), m.end("bic"), _marker_key(m.group("marker"))))
+    return found
 
 
 @functools.cache
@@ -217,7 +237,7 @@ _SEP_REV = r"(?:[\s:#№=\-–—]|" + "|".join(  # what may stand between a mar
 class _Patterns:
     """Marker and context patterns compiled from the dictionaries, once per process."""
 
-    __slots__ = ("after", "amount", "before", "not_id", "types")
+    __slots__ = ("after", "amount", "before", "bic", "not_id", "types")
 
     def __init__(self) -> None:
         markers = mapping("context/id_markers")
@@ -228,6 +248,8 @@ class _Patterns:
         reverse = entries_pattern(markers, reverse=True)
         self.before = re.compile(rf"{_SEP_REV}(?P<marker>{reverse})(?![\w+])", re.IGNORECASE)
         self.after = re.compile(rf"\s*[(\[]\s*(?P<marker>{entries_pattern(markers)})\s*[)\]]", re.IGNORECASE)
+        bic = entries_pattern(k for k, v in markers.items() if v == "bic")
+        self.bic = re.compile(rf"(?<!\w)(?P<marker>{bic})\s*[:#№\-–]?\s*{_BIC}", re.IGNORECASE)
         money = entries_pattern(word_list("context/currency").words)
         self.amount = re.compile(rf"[.,][0-9]|\s?{money}(?!\w)", re.IGNORECASE)
         # "рах. 1234567890", "тел. 0501234567", "# 12345678", reversed
@@ -266,11 +288,12 @@ def _iban_value(raw: str) -> tuple[str, int] | None:
 
 def find_identifiers(text: str) -> list[IdentifierMatch]:
     """All identifiers in ``text``, in order of appearance."""
+    bics = _bic_codes(text)
     first = _SCAN.search(text)
     if first is None:
-        return []
+        return bics
     rev = text[::-1]  # markers and prefixes are matched backwards
-    codes = _marked_codes(text, rev)
+    codes = _marked_codes(text, rev) + bics
     found: list[IdentifierMatch] = list(codes)
     pos = first.start()  # the text before the first hit holds no digits worth a second scan
     while hit := _SCAN.search(text, pos):

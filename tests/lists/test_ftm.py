@@ -75,6 +75,7 @@ def test_identifier_rules():
         _line(**_entity("v1", "Vessel", name="E", imoNumber="IMO 9187629")),
         _line(**_entity("a1", "Airplane", name="F", registrationNumber="EP-GOM")),
         _line(**_entity("o1", "Organization", caption="G", firstName="x")),
+        _line(**_entity("b1", "Company", name="H Bank", swiftBic="HAVIGB2L")),
     ])  # fmt: skip
     got = {e.entity_id: e for e in parse(data, "t")}
     assert got["ua1"].ids == [Identifier("rnokpp", "3124509879")]
@@ -85,6 +86,7 @@ def test_identifier_rules():
     assert got["v1"].entity_type == "vessel" and got["v1"].ids == [Identifier("other", "IMO 9187629")]
     assert got["a1"].entity_type == "aircraft" and got["a1"].ids == [Identifier("registration", "EP-GOM")]
     assert got["o1"].names == ["o1"]  # no name property: the caption names it
+    assert got["b1"].ids == [Identifier("bic", "HAVIGB2L")]
 
 
 def _deltas_in_order() -> list[tuple[str, bytes | None]]:

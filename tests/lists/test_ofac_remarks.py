@@ -32,6 +32,11 @@ def test_dates_names_countries_and_ids():
     ]
 
 
+def test_bic_codes_may_be_all_letters():
+    facts = parse_remarks("SWIFT/BIC KDBKKPPY; Secondary sanctions risk: North Korea; SWIFT/BIC HAVIGB2L.")
+    assert facts.ids == [("bic", "KDBKKPPY"), ("bic", "HAVIGB2L")]
+
+
 def test_statements_without_numbers_are_ignored():
     facts = parse_remarks("Passport Booklet: see above; Additional Sanctions Information - Secondary Sanctions")
     assert facts.ids == [] and facts.birth_dates == [] and facts.weak_names == []

@@ -127,6 +127,18 @@ def test_a_bank_name_stops_at_the_person_after_it(process, text, orgs, persons):
     assert [p.normalized for p in doc.persons] == persons
 
 
+@pytest.mark.parametrize("text,orgs,persons", [
+    ("Payment to JSC UKREXIMBANK, SWIFT EXBSUAUX, for invoice 55", ["JSC UKREXIMBANK"], []),
+    ("Payment to Taylor Swift for the concert", [], ["Taylor Swift"]),
+])
+def test_a_swift_code_is_the_bank_s_identifier_not_a_name(process, text, orgs, persons):
+    doc = process(text)
+    assert [o.core for o in doc.organizations] == orgs
+    assert [p.normalized for p in doc.persons] == persons
+    for org in doc.organizations:
+        assert [(i.type, i.value) for i in org.ids] == [("bic", "EXBSUAUX")]
+
+
 def test_an_unclosed_quote_ends_with_its_register_line(process):
     doc = process("11) Передоплата ТОВ «Розріз «Березівський» згідно договору №41/12-25, сума 47465.69 грн; "
                   "12) За поставку товару, одержувач ТОВ «Екопром Україна», рах. №6231")

@@ -107,10 +107,10 @@ def test_key_examples_present(name: str, examples: list[str]) -> None:
 def test_id_markers_map_to_known_types() -> None:
     markers = mapping("context/id_markers")
     assert set(markers.values()) == {"rnokpp", "edrpou", "inn", "ogrn", "iban", "passport", "tax_id",
-                                     "registration", "other"}
+                                     "registration", "other", "bic"}
     expected = {"рнокпп": "rnokpp", "іпн": "rnokpp", "єдрпоу": "edrpou", "код єдрпоу": "edrpou", "инн": "inn",
                 "огрн": "ogrn", "огрнип": "ogrn", "iban": "iban", "паспорт": "passport", "passport": "passport",
-                "tax id": "tax_id", "tin": "tax_id", "ідентифікаційний код": "tax_id", "инн/кпп": "inn"}
+                "tax id": "tax_id", "tin": "tax_id", "ідентифікаційний код": "tax_id", "инн/кпп": "inn", "swift": "bic"}
     for marker, kind in expected.items():
         assert markers[marker] == kind
 

@@ -153,6 +153,15 @@ FIND_CASES = [
     ("ref 0.3124509879", []),
     ("Оплата послуг зв'язку без номерів", []),
     ("паспорт не надано", []),
+    # SWIFT/BIC bank codes: letters, after their marker only (OFAC lists banks' BICs)
+    ("Payment to JSC UKREXIMBANK, SWIFT EXBSUAUX, for invoice 55", [("bic", "EXBSUAUX", True, "swift")]),
+    ("банк одержувача SWIFT/BIC: HAVIGB2L", [("bic", "HAVIGB2L", True, "swift/bic")]),
+    ("Swift code boelkppy ref 12", [("bic", "BOELKPPY", True, "swift code")]),
+    ("SWIFT DEUTDEFF500, IBAN DE89370400440532013000",
+     [("bic", "DEUTDEFF500", True, "swift"), ("iban", "DE89370400440532013000", True, "iban")]),
+    ("Taylor Swift concert tickets", []),
+    ("SWIFT transfer fee", []),  # a word after the marker, not a code of the BIC shape
+    ("HAVIGB2L", []),  # unmarked: any eight capitals would do
 ]
 
 
@@ -168,6 +177,13 @@ def test_spans_cover_the_value() -> None:
     assert [text[m.start : m.end] for m in found] == [
         "3124509879", "UA21 3223 1300 0002 6007 2335 6600 1", "АА 123456"]
     assert all(isinstance(m, IdentifierMatch) for m in found)
+
+
+def test_a_bic_span_starts_at_its_marker() -> None:
+    # "Swift" is a surname too: it is context (no name) only where a code follows it.
+    text = "Transfer, SWIFT: KDBKKPPY"
+    (bic,) = find_identifiers(text)
+    assert text[bic.start : bic.end] == "SWIFT: KDBKKPPY"
 
 
 def test_marker_case_and_spacing_do_not_matter() -> None:
