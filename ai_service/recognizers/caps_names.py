@@ -77,7 +77,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         while end + 1 < n and tokens[end + 1].text in (".", ")") and tokens[end + 1].start == tokens[end].end:
             end += 1  # keep "LTD." and "(PTY)" closing marks
         for s in forms:
-            if i < s.first <= end + 1:
+            if i < s.first <= end + 1 and (s.value not in heads or tokens[s.first].text.isupper()):
                 end = max(end, s.last)  # "CORRALES SAN IGNACIO S.P.R. DE R.L. DE C.V.": the form closes the name
         start = _abbreviation_before(tokens, i)
         words = [t for t in tokens[i : end + 1] if t.kind == "word"]

@@ -61,7 +61,7 @@ def before_head(tokens: list[Token], h: int, taken: set[int] | frozenset[int]) -
     j = h - 1
     while j >= 0 and len(picked) < MAX_BEFORE and j not in taken:
         tok = tokens[j]
-        if tok.kind != "word" or tok.context is not None:
+        if tok.kind != "word" or tok.context not in (None, "bank_name"):  # VTB Bank
             break
         if not (_capitalised(tok) or _adjective(tok)):
             break

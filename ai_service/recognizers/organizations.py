@@ -77,6 +77,11 @@ def _closing_quote(tokens: list[Token], i: int) -> int | None:
     return last  # "НПК "Композит": the outer quote was never closed
 
 
+def _glued_dot(tokens: list[Token], j: int) -> bool:
+    return (0 < j < len(tokens) - 1 and tokens[j - 1].end == tokens[j].start == tokens[j].end - 1
+            and tokens[j + 1].start == tokens[j].end and tokens[j - 1].kind == tokens[j + 1].kind == "word")
+
+
 def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int] = frozenset(),
                    caseless: bool = False) -> list[int]:
     """Indexes of a name written without quotes, walking from ``i`` by ``step``. Read backwards
@@ -103,9 +108,11 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
                 nxt = j + step
                 # A joiner inside a name (Рога и Копыта); backwards a capitalised stop word
                 # between capitalised words is a word of the name (Фотон Про ЛЛП).
+                # Backwards a joiner between capitalised words joins them (Сервіс Іммобільє і Жестьон САС).
                 inside = 0 <= nxt < len(tokens) and tokens[nxt].text[:1].isupper() and (
                     (step > 0 and picked)
-                    or (step < 0 and tok.text[:1].isupper() and tokens[nxt].kind == "word" and tokens[nxt].context is None))
+                    or (step < 0 and (tok.text[:1].isupper() or (picked and low in _JOINERS))
+                        and tokens[nxt].kind == "word" and tokens[nxt].context is None))
                 if inside:
                     picked.append(j)
                     j = nxt
@@ -118,6 +125,8 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
             picked.append(j)  # "Plant 5 Ltd"; read backwards only next to the form: "VISION 20-20, S.A."
         elif tok.text in ("&", "-") and picked:
             pass
+        elif tok.text == "." and picked and _glued_dot(tokens, j):
+            pass  # Pravda.Ru, Вакуум.Ру: a dot inside the name
         elif step < 0 and tok.text == "." and j > 0 and len(tokens[j - 1].text) == 1 and tokens[j - 1].end == tok.start:
             pass  # I.P.C. INTERNATIONAL LIMITED: the letters of a dotted abbreviation follow
         else:
@@ -167,6 +176,15 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
     return _match(core[0], span.last, core, span.value, tokens, text) if core else None
 
 
+def _abbreviation_tail(tokens: list[Token], last: int) -> int:
+    """Extend a name to its abbreviation in brackets right after it (… Республіки Іран (IRIB))."""
+    k = last + 1
+    if (k + 2 < len(tokens) and tokens[k].text == "(" and tokens[k + 2].text == ")"
+            and tokens[k + 1].kind == "word" and tokens[k + 1].text.isupper() and len(tokens[k + 1].text) >= 2):
+        return k + 2
+    return last
+
+
 def _quoted_tail(tokens: list[Token], last: int) -> int:
     """Extend a name to the quoted part right after it (центр з підводної техніки "Глибина")."""
     if last + 1 < len(tokens) and tokens[last + 1].text == '"':
@@ -188,7 +206,7 @@ def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[
         if close is not None and not any(k in taken for k in range(after, close + 1)):
             core = [k for k in range(start, close) if tokens[k].text != '"']
             return _match(start, close, core, None, tokens, text)
-    last = _quoted_tail(tokens, complement(tokens, after, heads, taken))
+    last = _abbreviation_tail(tokens, _quoted_tail(tokens, complement(tokens, after, heads, taken)))
     if not (caseless or tokens[start].text[:1].isupper()) or (start == h and last == span.last):
         return None  # "в університеті", a lone "Інститут"
     return _match(start, last, list(range(start, last + 1)), None, tokens, text)
