@@ -110,6 +110,9 @@ class PersonSignal:
     legal_form: str | None = None  # ФОП / ИП: a person trading as an entrepreneur
     dob: str | None = None
     ids: list[IdSignal] = field(default_factory=list)
+    # The name read as the other gender where only a surname could tell: "за навчання Парамонова О.А."
+    # is a woman, or Парамонов in the genitive. Searched too.
+    alternative: str | None = None
 
     @property
     def normalized(self) -> str:

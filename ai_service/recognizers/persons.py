@@ -18,6 +18,7 @@ from itertools import product
 from ai_service.pipeline.document import MorphInfo, NamePart, NameForm, PersonSignal, Token
 from ai_service.search.weak_tokens import particle_keys
 from ai_service.text.casing import display_case
+from ai_service.text.dictionaries import mapping
 
 ROLE_WEIGHT = {("patronymic", "morph"): 3.0, ("patronymic", "predicted"): 2.5, ("patronymic", "guess"): 2.0,
                ("given", "morph"): 2.2, ("given", "dictionary"): 2.0, ("given", "predicted"): 1.0,
@@ -28,6 +29,9 @@ CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "pa
                     ("given", "given", "surname"), ("given", "surname", "surname")}
 MAX_INITIALS = 3
 FALLBACK_SURNAME_WEIGHT = 0.3
+# "Кароль А.В.", "Іона Е.": a word before initials is where a surname is written; a given-name
+# reading only the analyser knows (not in our given-name dictionaries) does not outweigh that.
+SURNAME_BEFORE_INITIALS = 0.5
 
 
 @dataclass(slots=True)
@@ -92,6 +96,9 @@ def _best_assignment(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | No
             score += 0.5
         if "initial" in roles and "surname" not in roles:
             score -= 1.5  # initials stand next to a surname (Смоляго Д. О.)
+        if (roles[0] == "surname" and len(named) == 1 and len(roles) > 1 and not _dictionary_given(items[0])
+                and all(r == "initial" for r in roles[1:])):
+            score += SURNAME_BEFORE_INITIALS
         for a, b in zip(roles, roles[1:]):
             if a == "given" and b == "patronymic":
                 score += 0.6
@@ -135,6 +142,16 @@ def _foreign_parts(items: list[RunItem], roles: tuple[str, ...]) -> bool:
 
 def _trusted_item(item: RunItem) -> bool:
     return any(f.source in ("morph", "dictionary") for f in (item.token.morph.forms if item.token.morph else ()))
+
+
+@lru_cache(maxsize=1)
+def _curated_given() -> frozenset[str]:
+    return frozenset(k.lower() for lang in ("uk", "ru", "en") for k in mapping(f"names/given_{lang}"))
+
+
+def _dictionary_given(item: RunItem) -> bool:
+    """A given-name reading our own dictionaries hold (Олександр), not only the analyser (Кароль)."""
+    return any(f.nominative in _curated_given() for f in _forms(item, "given"))
 
 
 def _known_given(item: RunItem) -> bool:
@@ -295,7 +312,23 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
         if person_gender is None and form.gender:
             person_gender = form.gender
     start, end = items[0].token.start, items[-1].end
-    return PersonSignal(parts=parts, start=start, end=end, gender=person_gender)
+    person = PersonSignal(parts=parts, start=start, end=end, gender=person_gender)
+    named = [(it, role, forms) for it, role, forms in zip(items, roles, forms_per_item) if role != "initial"]
+    if len(named) == 1 and named[0][1] == "surname":
+        person.alternative = _other_gender(parts, named[0][0], named[0][2], person_gender)
+    return person
+
+
+def _other_gender(parts: list[NamePart], item: RunItem, forms: list[NameForm], gender: str | None) -> str | None:
+    """The name with its surname read as the other gender, when the word has such a reading."""
+    other = next((f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")), None)
+    if other is None:
+        return None
+    tok = item.token
+    words = [display_case(tok.text, other.nominative, tok.lang) if p.start == tok.start else p.normalized
+             for p in parts]
+    alternative = " ".join(words)
+    return alternative if alternative != " ".join(p.normalized for p in parts) else None
 
 
 def is_person(items: list[RunItem], roles: tuple[str, ...]) -> bool:

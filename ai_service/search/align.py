@@ -10,6 +10,9 @@ from ai_service.search import name_forms
 from ai_service.search.parts import INITIAL, NAME, PATRONYMIC, Part
 
 INITIAL_SIM = 0.9  # "О." vs "Олександр": consistent, not proof
+# "А." vs "Олександр" (Александр's initial): as consistent, ranked just below so that the greedy
+# choice gives О. to Олександр and А. to Анатолійович in "Петренко О. А.".
+OTHER_FORM_INITIAL_SIM = 0.89
 NAME_FORM_SIM = 0.95  # Микола vs Николай, Юрійович vs Юрьевич
 SKELETON_SIM = 0.88  # same consonants: Muhammad / Mohammed, Ahmad / Ahmed
 GENDER_FORM_SIM = 0.7  # Ivanov vs Ivanova, Martin vs Martina: another person
@@ -100,8 +103,10 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
             return 0.0, FUZZY
         full, ini = (lk, qk) if qkind == INITIAL else (qk, lk)
         # "А." is a Russian writer's initial of Олександр (Александр): any form's first letter.
-        if full.startswith(ini) or ini[:1] in name_forms.group_initials(full):
+        if full.startswith(ini):
             return INITIAL_SIM, INITIAL_MATCH
+        if ini[:1] in name_forms.group_initials(full):
+            return OTHER_FORM_INITIAL_SIM, INITIAL_MATCH
         return 0.0, FUZZY
     if (qkind == PATRONYMIC) != (lkind == PATRONYMIC) and not _inflected_patronymic(
             qk if lkind == PATRONYMIC else lk):

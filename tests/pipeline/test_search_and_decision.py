@@ -19,6 +19,8 @@ ENTITIES = [
     Entity("test", "p2", "person", ["Придуманова Ганна Петрівна"]),  # neither id nor DOB on the list
     Entity("other", "o1", "organization", ['ТОВ "Тестпром"'], ids=[Identifier("edrpou", "32855961")]),
     Entity("test", "v1", "vessel", ["SUNRISE"]),
+    Entity("test", "p3", "person", ["Кароль Олександр Володимирович"]),  # Кароль: a given name too
+    Entity("test", "p4", "person", ["Парамонов Олександр Анатолійович"]),
 ]
 
 
@@ -86,6 +88,18 @@ def test_a_company_is_not_the_vessel_of_the_same_name(screen):
     assert all(m.score <= 0.5 for m in company.matches) and company.decision["risk"] in ("clear", "low")
     vessel = screen('Фрахт судна "SUNRISE" за рейс 12')
     assert _ids(vessel) == [("test", "v1")] and vessel.decision["risk"] == "high"
+
+
+def test_a_surname_that_is_also_a_rare_given_name_is_searched_with_initials(screen):
+    assert _ids(screen("Оплата в пользу Кароль А.В. по счету №6907")) == [("test", "p3")]
+
+
+def test_a_surname_of_either_gender_is_searched_both_ways(screen):
+    # "за навчання Парамонова О.А.": a woman, or Парамонов in the genitive; the initials cannot tell.
+    doc = screen("Оплата за навчання Парамонова О.А. згідно договору №801/6-24")
+    assert _ids(doc) == [("test", "p4")] and doc.matches[0].score >= 0.85
+    assert doc.persons[0].normalized == "Парамонова О. А." and doc.persons[0].alternative == "Парамонов О. А."
+    assert screen("Переказ від Петренка О.В.").persons[0].alternative is None  # a man's genitive only
 
 
 def test_list_restriction_and_threshold(screen):

@@ -51,3 +51,17 @@ def test_gender_is_cached_on_readings_and_roles_only() -> None:
     assert persons._gender_of_readings.cache_info().hits == hits + 1
     man = [woman[0], item("Олені", 9, reading("given", "олень"))]  # other readings, other answer
     assert persons.resolve_gender(man, ("surname", "given"))[0] == "male"
+
+
+def initial(text: str, start: int) -> RunItem:
+    token = Token(text, start, start + 1, "word", "cyrl", "uk", morph=None)
+    return RunItem(token, True, start + 2)
+
+
+def test_a_word_before_initials_is_a_surname_unless_our_dictionaries_know_it_as_a_given_name() -> None:
+    # "Кароль А.В.": the analyser knows a rare given name, the register writes a surname there.
+    karol = [item("Кароль", 0, reading("given", "кароль")), initial("А", 7), initial("В", 9)]
+    assert [roles for _, roles in split_run(karol)] == [("surname", "initial", "initial")]
+    # "Олександр В. П.": a common given name stays one (and names nobody in particular).
+    oleksandr = [item("Олександр", 0, reading("given", "олександр")), initial("В", 10), initial("П", 13)]
+    assert [roles for _, roles in split_run(oleksandr)] == [("given", "initial", "initial")]

@@ -155,6 +155,16 @@ def test_initials_rank_below_full_name_and_above_wrong_initial() -> None:
     assert full > initials > wrong
 
 
+def test_each_initial_goes_to_the_name_it_begins() -> None:
+    # А. is also the initial of Олександр (Александр): it must not take Олександр from О.
+    r = compare_names("Петренко О. А.", "Петренко Олександр Анатолійович", "person")
+    assert {(a["query"], a["list"]) for a in r.explanation["aligned"]} == {
+        ("Петренко", "Петренко"), ("О", "Олександр"), ("А", "Анатолійович")}
+    assert r.score >= 0.85 and r.explanation["unmatched_query"] == []
+    # ... and still stands for it where nothing else does (a Russian writer's initial).
+    assert compare_names("Петренко А. В.", "Петренко Олександр Васильович", "person").score >= 0.85
+
+
 def test_typo_beats_different_surname() -> None:
     typo = compare_names("Kovrokov Roman", "Kovrikov Roman").score
     other = compare_names("Kozlov Roman", "Kovrikov Roman").score
