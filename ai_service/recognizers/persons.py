@@ -78,7 +78,7 @@ def _assign_keys(keys: tuple[ItemKey, ...]) -> tuple[float, tuple[str, ...]] | N
 def _best_assignment(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | None:
     if _list_register(items) and not any(it.initial for it in items):
         caps = [it.token.text.isupper() for it in items]
-        if caps == sorted(caps, reverse=True):  # capitals first, then the given names
+        if caps in (sorted(caps, reverse=True), sorted(caps)):  # capitals first (or last), given names beside
             return float(len(items)), tuple("surname" if c else "given" for c in caps)
     options = [list(_roles(it).items()) for it in items]
     if any(not o for o in options):
@@ -163,11 +163,15 @@ MAX_LISTED_PARTS = 5  # "PONENTE PARRA, Miguel Antonio Jose", "QUSAY SADDAM HUSS
 
 
 def _list_register(items: list[RunItem]) -> bool:
-    """Latin capitalised surname(s) followed by normally written given names (the lists' register)."""
+    """Latin capitalised surname(s) followed by normally written given names (the lists' register),
+    or given names followed by the surname in capitals (Niamat Hama Rahim Hama SHARIF)."""
     texts = [it.token.text for it in items if not it.initial]
+    if len(texts) <= 3 or not all(t.isascii() for t in texts):
+        return False
     # … or all in capitals (QUSAY SADDAM HUSSEIN AL-TIKRITI): four or five parts are one person there too.
-    return (len(texts) > 3 and all(t.isascii() for t in texts) and texts[0].isupper() and len(texts[0]) > 1
-            and (not texts[-1].isupper() or all(t.isupper() for t in texts)))
+    if texts[0].isupper() and len(texts[0]) > 1:
+        return not texts[-1].isupper() or all(t.isupper() for t in texts)
+    return texts[-1].isupper() and len(texts[-1]) > 1
 
 
 def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:

@@ -176,6 +176,8 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Оплата за офіс Коваленку Івану", ["Коваленко Іван"]),
     ("Оплата, вул. Шевченка 5, кв. 12, Іваненко Петро", ["Іваненко Петро"]),
     ("Payment to QUSAY SADDAM HUSSEIN AL-TIKRITI for services", ["Qusay Saddam Hussein Al-Tikriti"]),
+    # given names, then the surname in capitals: one person of five parts
+    ("Payment for services to Niamat Hama Rahim Hama SHARIF inv 1667", ["Niamat Hama Rahim Hama Sharif"]),
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
