@@ -113,6 +113,10 @@ class PersonSignal:
     # The name read as the other gender where only a surname could tell: "за навчання Парамонова О.А."
     # is a woman, or Парамонов in the genitive. Searched too.
     alternative: str | None = None
+    # Some word's normal form is a guess (no dictionary reading, a Latin diminutive expanded: Sam ->
+    # Samuel): the words as written are searched too. Not for Cyrillic words the dictionaries read:
+    # "Олександра Петренка" as written is a woman's name, not the man the text names.
+    guessed: bool = True
 
     @property
     def normalized(self) -> str:

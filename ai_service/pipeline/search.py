@@ -50,7 +50,8 @@ class SearchLayer(Layer):
             if not person_is_searchable([part.role for part in p.parts]):
                 continue
             surface = doc.text[p.start : p.end]
-            variants = [v for v in dict.fromkeys((surface, p.alternative)) if v and v != p.normalized]
+            variants = [v for v in dict.fromkeys((surface if p.guessed else None, p.alternative))
+                        if v and v != p.normalized]
             q = NameQuery(p.normalized, "person", variants, _ids(p.ids), p.dob, lists)
             queries.append(q)
             owner.update({id(i): q for i in p.ids})

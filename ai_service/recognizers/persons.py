@@ -293,12 +293,14 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
     forms_per_item = [_forms(it, role) for it, role in zip(items, roles)]
     person_gender = gender
     parts: list[NamePart] = []
+    sources: list[str | None] = []  # where each word's normal form came from (None: an initial)
     for it, role, forms in zip(items, roles, forms_per_item):
         tok = it.token
         if role == "initial":
             span = text[tok.start : it.end]
             letters = [c.upper() for c in span if c.isalpha()]
             parts.append(NamePart(span, ".-".join(letters) + ".", "initial", tok.start, it.end))
+            sources.append(None)
             continue
         if not forms:
             # A role the token has no reading for (a surname by position): an unknown word's
@@ -313,10 +315,13 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
         # Particles written in lower case stay so (Osama bin Laden, al-Baghdadi).
         normalized = tok.text if lower_particle(tok.text) else display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
+        sources.append(form.source)
         if person_gender is None and form.gender:
             person_gender = form.gender
     start, end = items[0].token.start, items[-1].end
     person = PersonSignal(parts=parts, start=start, end=end, gender=person_gender)
+    person.guessed = any(it.token.script != "cyrl" or source not in ("morph", "dictionary")
+                         for it, source in zip(items, sources) if source is not None)
     named = [(it, role, forms) for it, role, forms in zip(items, roles, forms_per_item) if role != "initial"]
     if len(named) == 1 and named[0][1] == "surname":
         person.alternative = _other_gender(parts, named[0][0], named[0][2], person_gender)

@@ -39,6 +39,10 @@ GIVEN_PATRONYMIC_CAP = 0.6  # "Юрій Михайлович" with no surname na
 SURNAME_TYPO_MIN = 0.7  # a surname paired below this is another surname, not a typo of it
 INITIALS_ONLY_CAP = 0.4
 FUZZY_WITH_INITIALS_CAP = 0.84  # initials beside a name matched only approximately: below the high band
+# One word against one word, spelled otherwise, the shorter of four letters or less: one letter
+# more or less is another word there (Алєко / the alias ALCO, Надя / NADA), not a typo.
+SHORT_WORD_FUZZY_CAP = 0.6
+SHORT_WORD = 4
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
 MIN_CANDIDATE_SCORE = 0.25
@@ -147,6 +151,9 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             and score > INITIALS_ONLY_CAP:
         # Initials, or single letters standing in for them ("імені К"), name no one.
         score, cap = INITIALS_ONLY_CAP, "initials_only"
+    elif (score > SHORT_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
+          and pairs[0][2] < 1.0 and min(len(qp.parts[pairs[0][0][0]].key), len(lp.parts[pairs[0][1][0]].key)) <= SHORT_WORD):
+        score, cap = SHORT_WORD_FUZZY_CAP, "short_word_fuzzy"
     elif score > GIVEN_PATRONYMIC_CAP and _surname_differs(qp, lp, pairs):
         score, cap = GIVEN_PATRONYMIC_CAP, "surname_differs"
     elif n_initial and score > FUZZY_WITH_INITIALS_CAP and any(

@@ -21,6 +21,8 @@ ENTITIES = [
     Entity("test", "v1", "vessel", ["SUNRISE"]),
     Entity("test", "p3", "person", ["Кароль Олександр Володимирович"]),  # Кароль: a given name too
     Entity("test", "p4", "person", ["Парамонов Олександр Анатолійович"]),
+    Entity("test", "p5", "person", ["Петренко Олександра Вадимівна"]),  # a woman
+    Entity("test", "p6", "person", ["KIM, Chol Sam"]),
 ]
 
 
@@ -100,6 +102,16 @@ def test_a_surname_of_either_gender_is_searched_both_ways(screen):
     assert _ids(doc) == [("test", "p4")] and doc.matches[0].score >= 0.85
     assert doc.persons[0].normalized == "Парамонова О. А." and doc.persons[0].alternative == "Парамонов О. А."
     assert screen("Переказ від Петренка О.В.").persons[0].alternative is None  # a man's genitive only
+
+
+def test_a_name_the_dictionaries_read_is_not_searched_as_written(screen):
+    # "для Олександра Петренка" names a man; as written it is a woman's name (Олександра).
+    doc = screen("Переказ для Олександра Петренка за ремонт")
+    assert doc.persons[0].normalized == "Олександр Петренко" and not doc.persons[0].guessed
+    assert all(m.score < 0.85 for m in doc.matches)
+    # A Latin diminutive expanded (Sam -> Samuel) is a guess: the name as written is searched too.
+    doc = screen("Salary September 2025 KIM, Chol Sam")
+    assert doc.persons[0].guessed and _ids(doc)[0] == ("test", "p6") and doc.matches[0].score >= 0.85
 
 
 def test_list_restriction_and_threshold(screen):

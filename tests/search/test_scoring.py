@@ -351,3 +351,11 @@ def test_a_typo_next_to_a_digraph_is_still_a_typo(query: str, listed: str) -> No
 ])
 def test_the_spelling_fallback_keeps_the_scorers_lines(query: str, listed: str, most: float) -> None:
     assert compare_names(query, listed, "person").score < most
+
+
+@pytest.mark.parametrize(("query", "listed"), [("Алєко", "ALCO"), ("Надя", "NADA")])
+def test_one_short_word_spelled_otherwise_is_another_word(query: str, listed: str) -> None:
+    # An alias of four letters against a word one letter longer: not a typo, never an alert.
+    r = compare_names(query, listed, "organization")
+    assert r.score <= 0.6 and r.explanation["cap"] == "short_word_fuzzy"
+    assert compare_names("Алєко", "ALEKO", "organization").score == 1.0
