@@ -114,7 +114,8 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("За поставку товару, одержувач Сервіс Іммобільє і Жестьон САС, рах. №6189", "SAS", "Сервіс Іммобільє і Жестьон"),
     ("Передоплата Даріа енд Ко згідно договору №760/10-23", "Co", "Даріа"),
     ("Payment to Pravda.Ru LLC inv 1325", "LLC", "Pravda.Ru"),
-    ("Payment to Elektroprivreda d.o.o. for energy", "DOO", "Elektroprivreda"),  # Balkan LLC
+    ("Payment to Elektroprivreda d.o.o. for energy", "d.o.o.", "Elektroprivreda"),  # Balkan LLC
+    ("Payment to Kominveks DOO Beograd, reg. 20047038", "d.o.o.", "Kominveks"),
     ('Оплата Акціонерне товариство Авіаційна компанія "РусЛайн" згідно рах. №1159', "АТ", "Авіаційна компанія РусЛайн"),
     ("Оплата Телерадіокомпанія Ісламської Республіки Іран (IRIB) згідно рах. №5529", None,
      "Телерадіокомпанія Ісламської Республіки Іран (IRIB)"),
