@@ -293,14 +293,14 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
     forms_per_item = [_forms(it, role) for it, role in zip(items, roles)]
     person_gender = gender
     parts: list[NamePart] = []
-    sources: list[str | None] = []  # where each word's normal form came from (None: an initial)
+    chosen: list[NameForm | None] = []  # each word's reading (None: an initial)
     for it, role, forms in zip(items, roles, forms_per_item):
         tok = it.token
         if role == "initial":
             span = text[tok.start : it.end]
             letters = [c.upper() for c in span if c.isalpha()]
             parts.append(NamePart(span, ".-".join(letters) + ".", "initial", tok.start, it.end))
-            sources.append(None)
+            chosen.append(None)
             continue
         if not forms:
             # A role the token has no reading for (a surname by position): an unknown word's
@@ -315,29 +315,44 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
         # Particles written in lower case stay so (Osama bin Laden, al-Baghdadi).
         normalized = tok.text if lower_particle(tok.text) else display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
-        sources.append(form.source)
+        chosen.append(form)
         if person_gender is None and form.gender:
             person_gender = form.gender
     start, end = items[0].token.start, items[-1].end
     person = PersonSignal(parts=parts, start=start, end=end, gender=person_gender)
-    person.guessed = any(it.token.script != "cyrl" or source not in ("morph", "dictionary")
-                         for it, source in zip(items, sources) if source is not None)
-    named = [(it, role, forms) for it, role, forms in zip(items, roles, forms_per_item) if role != "initial"]
-    if len(named) == 1 and named[0][1] == "surname":
-        person.alternative = _other_gender(parts, named[0][0], named[0][2], person_gender)
+    person.guessed = any(it.token.script != "cyrl" or form.source not in ("morph", "dictionary")
+                         for it, form in zip(items, chosen) if form is not None)
+    if "patronymic" not in roles:  # a patronymic tells the gender
+        person.alternative = _other_gender(parts, items, chosen, forms_per_item, person_gender)
     return person
 
 
-def _other_gender(parts: list[NamePart], item: RunItem, forms: list[NameForm], gender: str | None) -> str | None:
-    """The name with its surname read as the other gender, when the word has such a reading."""
-    other = next((f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")), None)
-    if other is None:
+def _other_gender(parts: list[NamePart], items: list[RunItem], chosen: list[NameForm | None],
+                  forms_per_item: list[list[NameForm]], gender: str | None) -> str | None:
+    """The name read as the other gender where the words allow both: a woman's name in the nominative
+    is a man's in the genitive or accusative ("від Петренко Олександра", "за навчання Парамонова О.А.")."""
+    if gender is None:
         return None
-    tok = item.token
-    words = [display_case(tok.text, other.nominative, tok.lang) if p.start == tok.start else p.normalized
-             for p in parts]
-    alternative = " ".join(words)
-    return alternative if alternative != " ".join(p.normalized for p in parts) else None
+    words: list[str] = []
+    changed = False
+    for part, item, form, forms in zip(parts, items, chosen, forms_per_item):
+        other = None
+        if form is not None and form.gender == gender:
+            others = [f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")]
+            other = next((f for f in others if f.cases & _OBLIQUE), None)
+            if other is None and any(f.nominative == form.nominative for f in others):
+                pass  # Петренко: the same word for a man
+            elif other is None or "nomn" not in form.cases:
+                return None  # Олені, Іванову Петру: the reading the text gives is not ambiguous so
+        if other is not None and other.nominative != form.nominative:
+            words.append(display_case(item.token.text, other.nominative, item.token.lang))
+            changed = True
+        else:
+            words.append(part.normalized)
+    return " ".join(words) if changed else None
+
+
+_OBLIQUE = frozenset({"gent", "accs"})  # the cases a man's name shares with a woman's nominative
 
 
 def is_person(items: list[RunItem], roles: tuple[str, ...]) -> bool:

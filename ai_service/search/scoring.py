@@ -16,7 +16,8 @@ import orjson
 
 from ai_service.lists.model import Entity
 from ai_service.search import evidence
-from ai_service.search.align import COMPOUND, FUZZY, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair, align
+from ai_service.search.align import (COMPOUND, FUZZY, GENDER_FORM_SIM, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair,
+                                     align)
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.part_pairs import QueryAligner
 from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
@@ -43,6 +44,9 @@ FUZZY_WITH_INITIALS_CAP = 0.84  # initials beside a name matched only approximat
 # more or less is another word there (Алєко / the alias ALCO, Надя / NADA), not a typo.
 SHORT_WORD_FUZZY_CAP = 0.6
 SHORT_WORD = 4
+# A given name against its other-gender form (Олександр / Олександра, Ярослав / Ярослава): a wife,
+# sister or daughter of the same surname — another person, shown below the medium band.
+GIVEN_GENDER_CAP = 0.65
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
 MIN_CANDIDATE_SCORE = 0.25
@@ -154,6 +158,11 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
     elif (score > SHORT_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
           and pairs[0][2] < 1.0 and min(len(qp.parts[pairs[0][0][0]].key), len(lp.parts[pairs[0][1][0]].key)) <= SHORT_WORD):
         score, cap = SHORT_WORD_FUZZY_CAP, "short_word_fuzzy"
+    elif score > GIVEN_GENDER_CAP and any(
+            sim == GENDER_FORM_SIM and (qp.parts[q[0]].given_group or lp.parts[l[0]].given_group)
+            and l[0] >= lp.surname_parts  # a given name, not a comma-marked surname (Peters / PETER)
+            for q, l, sim, *_ in pairs):
+        score, cap = GIVEN_GENDER_CAP, "given_name_gender"
     elif score > GIVEN_PATRONYMIC_CAP and _surname_differs(qp, lp, pairs):
         score, cap = GIVEN_PATRONYMIC_CAP, "surname_differs"
     elif n_initial and score > FUZZY_WITH_INITIALS_CAP and any(

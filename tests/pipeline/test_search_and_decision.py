@@ -23,6 +23,7 @@ ENTITIES = [
     Entity("test", "p4", "person", ["Парамонов Олександр Анатолійович"]),
     Entity("test", "p5", "person", ["Петренко Олександра Вадимівна"]),  # a woman
     Entity("test", "p6", "person", ["KIM, Chol Sam"]),
+    Entity("test", "p7", "person", ["Коваль Ярослав Петрович"]),  # a man
 ]
 
 
@@ -102,6 +103,16 @@ def test_a_surname_of_either_gender_is_searched_both_ways(screen):
     assert _ids(doc) == [("test", "p4")] and doc.matches[0].score >= 0.85
     assert doc.persons[0].normalized == "Парамонова О. А." and doc.persons[0].alternative == "Парамонов О. А."
     assert screen("Переказ від Петренка О.В.").persons[0].alternative is None  # a man's genitive only
+
+
+def test_a_man_and_a_woman_of_the_same_names_are_told_apart_where_the_text_tells(screen):
+    # "Олександр" (a man, nominative) is not the listed Олександра: shown, never an alert.
+    doc = screen("Оплата Петренко Олександр за ремонт")
+    assert [(m.entity.entity_id, m.score <= 0.65) for m in doc.matches] == [("p5", True)]
+    # "для Коваль Ярослава": a woman in the nominative, or Ярослав in the genitive: both searched.
+    doc = screen("Оплата для Коваль Ярослава за ремонт")
+    assert doc.persons[0].alternative == "Коваль Ярослав"
+    assert _ids(doc)[0] == ("test", "p7") and doc.matches[0].score >= 0.85
 
 
 def test_a_name_the_dictionaries_read_is_not_searched_as_written(screen):
