@@ -35,7 +35,7 @@ jsc pjsc ojsc cjsc gmbh ag sa srl sarl spa bv nv fzc fze fzco pte pvt sdn bhd
 # Generic words of organisation names: they describe, they do not identify. English ones
 # also as registers write them in Cyrillic (Холдінгз, Ентерпрайзес): another matching key.
 _CORE_GENERIC = """
-компанія компания корпорація корпорация група группа груп холдинг фірма фирма
+компанія компания корпорація корпорация група группа груп гроуп холдинг фірма фирма
 концерн банк трейдинг трейдінг інтернешнл интернешнл
 bank trading international intl holding holdings group enterprise enterprises
 холдінгз холдингз холдінгс холдингс ентерпрайз энтерпрайз ентерпрайзес энтерпрайзес
@@ -124,8 +124,14 @@ def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozense
 def weak_keys() -> frozenset[str]:
     """Single tokens removed before name alignment (legal forms + generic words)."""
     core = _keys(_CORE_LEGAL_FORMS) | _keys(_CORE_GENERIC) | _dictionary()[0]
-    # A head noun that is a generic word (bank) is one in every case form (Банку Росія = Bank Rossiya).
-    return core | frozenset(k for forms in _dictionary()[3] if not forms.isdisjoint(core) for k in forms)
+    # A head noun that is a generic word (bank) is one in every case form (Банку Росія = Bank Rossiya):
+    # the forms sharing its stem, not the other nouns of a group (bank, not ministry or university).
+    out = set(core)
+    for forms in _dictionary()[3]:
+        stems = tuple(k[:4] for k in forms & core)
+        if stems:
+            out.update(k for k in forms if k.startswith(stems))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)

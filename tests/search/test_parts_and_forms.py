@@ -46,6 +46,9 @@ def test_weak_keys_include_core_and_dictionary() -> None:
     # a generic head noun is generic in every case form: "Банку Росія" is Bank Rossiya
     assert {name_key(w) for w in ("Банку", "Банком", "Банка")} <= keys
     assert name_key("Університету") not in keys  # other heads stay part of the name
+    # ... also where one dictionary entry lists many head nouns (English: bank, ministry, university)
+    assert {name_key(w) for w in ("Ministry", "University", "Police", "Інститьют")}.isdisjoint(keys)
+    assert {name_key(w) for w in ("Компанії", "компаніями", "Гроуп")} <= keys
 
 
 def test_given_name_groups_and_patronymics() -> None:
