@@ -47,6 +47,7 @@ SHORT_WORD = 4
 # A given name against its other-gender form (Олександр / Олександра, Ярослав / Ярослава): a wife,
 # sister or daughter of the same surname — another person, shown below the medium band.
 GIVEN_GENDER_CAP = 0.65
+PATRONYMIC_ONLY_MIN = 0.9  # a query patronymic counts as merely missing only beside close parts
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
 MIN_CANDIDATE_SCORE = 0.25
@@ -108,8 +109,12 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         if kind == INITIAL_MATCH:
             n_initial += 1
     missing = 0.0
+    extra_patronymic = 0.0  # weight of query patronymics left unmatched
     for i, part in enumerate(qp.parts):
         if not used_q & (1 << i) and part.kind != PARTICLE:
+            if part.kind == PATRONYMIC:
+                extra_patronymic += part.weight
+                continue
             den += UNMATCHED_QUERY_FACTOR * part.weight
             if part.kind == INITIAL:
                 # "О." against "Ігор": the initial contradicts the listed name.
@@ -124,6 +129,14 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             missing += MISSING_PENALTY.get(part.kind, MISSING_NAME_PENALTY)
         elif counts:
             list_matched += part.weight
+    if extra_patronymic:
+        if (list_matched == list_total and lp.significant >= 2 and all(p.kind != PATRONYMIC for p in lp.parts)
+                and all(p[P_SIM] >= PATRONYMIC_ONLY_MIN for p in pairs)):
+            # The whole listed name matched closely, and it gives no patronymic (ROTENBERG, Arkady against
+            # Ротенберг Аркадій Романович): missing, as a listed patronymic the query lacks would be.
+            missing += MISSING_PENALTY[PATRONYMIC]
+        else:
+            den += UNMATCHED_QUERY_FACTOR * extra_patronymic
     if missing > MISSING_PENALTY_CAP:
         missing = MISSING_PENALTY_CAP
     if lp.surname_parts and not used_l & ((1 << lp.surname_parts) - 1):

@@ -367,3 +367,15 @@ def test_one_short_word_spelled_otherwise_is_another_word(query: str, listed: st
 def test_a_given_name_of_the_other_gender_is_another_person(query: str, listed: str) -> None:
     r = compare_names(query, listed, "person")
     assert r.score <= 0.65 and r.explanation["cap"] == "given_name_gender"
+
+
+def test_a_patronymic_the_list_does_not_give_costs_as_little_as_one_the_query_lacks() -> None:
+    # OFAC writes "ROTENBERG, Arkady"; a Ukrainian text writes the full name with the patronymic.
+    full = compare_names("Ротенберг Аркадій Романович", "ROTENBERG, Arkady", "person").score
+    short = compare_names("Ротенберг Аркадій", "Ротенберг Аркадій Романович", "person").score
+    assert full >= 0.85 and abs(full - short) < 0.02
+    # ... but a different patronymic is a different father, a one-word listed name proves little,
+    # and loose parts beside it stay loose.
+    assert compare_names("Іванов Іван Петрович", "Іванов Іван Сергійович", "person").score < 0.6
+    assert compare_names("Юрій Михайлович", "Юрій", "person").score < 0.5
+    assert compare_names("Васильев Руслан Олегович", "Русан Василь", "person").score < 0.6
