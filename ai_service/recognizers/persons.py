@@ -174,11 +174,26 @@ def _list_register(items: list[RunItem]) -> bool:
     return texts[-1].isupper() and len(texts[-1]) > 1
 
 
+def _particle_chain(items: list[RunItem]) -> bool:
+    """``Bashar Sabawi Ibrahim Hasan Al-Tikriti``, ``Abdullah bin Mohammed bin Saleh``: a Latin name of four
+    or five words with a particle after its first (al-, bin, ibn) is one person's lineage; the last
+    word is the family name."""
+    texts = [it.token.text for it in items]
+    return (4 <= len(texts) <= MAX_LISTED_PARTS and not any(it.initial for it in items)
+            and all(t.isascii() for t in texts)
+            and any(t.lower().partition("-")[0] in _LINEAGE for t in texts[1:]))
+
+
+_LINEAGE = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "ould"})
+
+
 def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]]]:
     """Cut a run into persons, extending each while a valid assignment exists."""
     people: list[tuple[list[RunItem], tuple[str, ...]]] = []
     current: list[RunItem] = []
     roles: tuple[str, ...] = ()
+    if _particle_chain(items) and not _list_register(items):
+        return [(items, ("given",) * (len(items) - 1) + ("surname",))]
     max_parts = MAX_LISTED_PARTS if _list_register(items) else MAX_PARTS
     for item in items:
         trial = _assign(current + [item]) if current else _assign([item])
@@ -294,6 +309,7 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
     person_gender = gender
     parts: list[NamePart] = []
     chosen: list[NameForm | None] = []  # each word's reading (None: an initial)
+    chain = _particle_chain(items)
     for it, role, forms in zip(items, roles, forms_per_item):
         tok = it.token
         if role == "initial":
@@ -313,7 +329,9 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
             # No reading of the person's gender (Путіна for a woman): keep the word as written.
             form = NameForm(role, gender, tok.text.lower(), form.cases, "guess")
         # Particles written in lower case stay so (Osama bin Laden, al-Baghdadi).
-        normalized = tok.text if lower_particle(tok.text) else display_case(tok.text, form.nominative, tok.lang)
+        # ... and so do the lineage words of a chain (Mohamed Ben Belgacem: "son of", not Benjamin).
+        lineage = chain and tok.text.lower() in _LINEAGE
+        normalized = tok.text if lower_particle(tok.text) or lineage else display_case(tok.text, form.nominative, tok.lang)
         parts.append(NamePart(tok.text, normalized, role, tok.start, tok.end))
         chosen.append(form)
         if person_gender is None and form.gender:

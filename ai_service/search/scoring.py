@@ -346,9 +346,14 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
     # one word helps find them but cannot decide — a lone given name is half the world's.
     # A person whose listed name is one word (MATIULLAH) keeps it as a name.
     one_word_weak = entity.entity_type == "person" and bool(entity.names) and _words(name_key(entity.names[0])) > 1
+    # ... and so does a piece of the listed name given as an alias (SFMS lists "Hasan Al-Tikriti", a
+    # piece of Sa’d Sabawi Ibrahim Hasan Al-Tikriti): it is the same person's name, cut short.
+    primary_key = name_key(entity.names[0]) if one_word_weak else ""
+    primary, primary_words = set(primary_key.split()), _words(primary_key)
     for alias, weak in [*((a, a in weak_names) for a in entity.names), *((a, True) for a in weak_names)]:
         key = name_key(alias)
-        if one_word_weak and alias != entity.names[0] and _words(key) <= 1:
+        if one_word_weak and alias != entity.names[0] and (
+                _words(key) <= 1 or (_words(key) < primary_words - 1 and set(key.split()) <= primary)):
             weak = True
         # Order-insensitive: "PUTIN, Vladimir" and "Vladimir Putin" score alike.
         sorted_key = " ".join(sorted(key.split()))

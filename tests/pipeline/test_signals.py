@@ -178,6 +178,10 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Оплата за офіс Коваленку Івану", ["Коваленко Іван"]),
     ("Оплата, вул. Шевченка 5, кв. 12, Іваненко Петро", ["Іваненко Петро"]),
     ("Payment to QUSAY SADDAM HUSSEIN AL-TIKRITI for services", ["Qusay Saddam Hussein Al-Tikriti"]),
+    # a lineage (al-, bin, ben after the first word): one person of up to five words, "Ben" not Benjamin
+    ("Invoice 6681 Bashar Sabawi Ibrahim Hasan Al-Tikriti, born 17.07.1970 consulting fee",
+     ["Bashar Sabawi Ibrahim Hasan Al-Tikriti"]),
+    ("Loan repayment Mohamed Ben Belgacem AOUADI agreement 774/3-22", ["Mohamed Ben Belgacem Aouadi"]),
     # given names, then the surname in capitals: one person of five parts
     ("Payment for services to Niamat Hama Rahim Hama SHARIF inv 1667", ["Niamat Hama Rahim Hama Sharif"]),
 ])

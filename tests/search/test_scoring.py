@@ -379,3 +379,14 @@ def test_a_patronymic_the_list_does_not_give_costs_as_little_as_one_the_query_la
     assert compare_names("Іванов Іван Петрович", "Іванов Іван Сергійович", "person").score < 0.6
     assert compare_names("Юрій Михайлович", "Юрій", "person").score < 0.5
     assert compare_names("Васильев Руслан Олегович", "Русан Василь", "person").score < 0.6
+
+
+def test_a_piece_of_the_listed_name_given_as_an_alias_finds_but_does_not_decide() -> None:
+    # SFMS lists "Hasan Al-Tikriti" among the aliases of Sa’d Sabawi Ibrahim Hasan Al-Tikriti.
+    from ai_service.search.scoring import entity_aliases
+
+    e = _entity(names=["Sa’d Sabawi Ibrahim Hasan Al-Tikriti", "Hasan Al-Tikriti", "Sa’d Sabawi Ibrahim Hasan"])
+    assert entity_aliases(e) == [("Sa’d Sabawi Ibrahim Hasan Al-Tikriti", False), ("Hasan Al-Tikriti", True),
+                                 ("Sa’d Sabawi Ibrahim Hasan", False)]  # one word short: still the name
+    cand = score_candidate(NameQuery("Hasan Al-Tikriti", "person"), e)
+    assert cand is not None and cand.score < 0.85
