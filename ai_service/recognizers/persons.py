@@ -178,9 +178,10 @@ def _particle_chain(items: list[RunItem]) -> bool:
     """``Bashar Sabawi Ibrahim Hasan Al-Tikriti``, ``Abdullah bin Mohammed bin Saleh``: a Latin name of four
     or five words with a particle after its first (al-, bin, ibn) is one person's lineage; the last
     word is the family name."""
+    if not 4 <= len(items) <= MAX_LISTED_PARTS:  # most persons: decided here
+        return False
     texts = [it.token.text for it in items]
-    return (4 <= len(texts) <= MAX_LISTED_PARTS and not any(it.initial for it in items)
-            and all(t.isascii() for t in texts)
+    return (not any(it.initial for it in items) and all(t.isascii() for t in texts)
             and any(t.lower().partition("-")[0] in _LINEAGE for t in texts[1:]))
 
 

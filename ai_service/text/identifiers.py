@@ -135,8 +135,12 @@ def _countries() -> frozenset[str]:
 def _bic_codes(text: str) -> list[IdentifierMatch]:
     """SWIFT/BIC codes after their marker, with a real country in letters 5-6 (SWIFT TRANSFER is no code).
     The span starts at the marker: "SWIFT" is context only beside a code (Taylor Swift is not)."""
+    pats = _patterns()
+    low = text.lower()
+    if not any(h in low for h in pats.bic_hints):
+        return []
     found = []
-    for m in _patterns().bic.finditer(text):
+    for m in pats.bic.finditer(text):
         code = m.group("bic").upper()
         if code[4:6] in _countries():
             found.append(IdentifierMatch("bic", code, True, m.start(), m.end("bic"), _marker_key(m.group("marker"))))
@@ -237,7 +241,7 @@ _SEP_REV = r"(?:[\s:#№=\-–—]|" + "|".join(  # what may stand between a mar
 class _Patterns:
     """Marker and context patterns compiled from the dictionaries, once per process."""
 
-    __slots__ = ("after", "amount", "before", "bic", "not_id", "types")
+    __slots__ = ("after", "amount", "before", "bic", "bic_hints", "not_id", "types")
 
     def __init__(self) -> None:
         markers = mapping("context/id_markers")
@@ -249,6 +253,7 @@ class _Patterns:
         self.before = re.compile(rf"{_SEP_REV}(?P<marker>{reverse})(?![\w+])", re.IGNORECASE)
         self.after = re.compile(rf"\s*[(\[]\s*(?P<marker>{entries_pattern(markers)})\s*[)\]]", re.IGNORECASE)
         bic = entries_pattern(k for k, v in markers.items() if v == "bic")
+        self.bic_hints = tuple({k[:3] for k, v in markers.items() if v == "bic"})  # cheap test before the regex
         self.bic = re.compile(rf"(?<!\w)(?P<marker>{bic})\s*[:#№\-–]?\s*{_BIC}", re.IGNORECASE)
         money = entries_pattern(word_list("context/currency").words)
         self.amount = re.compile(rf"[.,][0-9]|\s?{money}(?!\w)", re.IGNORECASE)
