@@ -257,9 +257,9 @@ def find_organizations(tokens: list[Token], spans: list[ContextSpan], text: str,
             owner.update({k: match for k in range(match.first, match.last + 1)})
     taken = set(owner)
     # Banks named by their own name, with neither a legal form nor a head noun.
-    for i, tok in enumerate(tokens):
-        if tok.context == "bank_name" and i not in taken:
-            match = _bank(tokens, i, text, taken)
+    for span in spans:
+        if span.category == "bank_name" and span.first not in taken:
+            match = _bank(tokens, span.first, text, taken)
             found.append(match)
             taken.update(range(match.first, match.last + 1))
     # Quoted names without a legal form.
