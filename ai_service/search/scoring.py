@@ -109,11 +109,13 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         if kind == INITIAL_MATCH:
             n_initial += 1
     missing = 0.0
-    extra_patronymic = 0.0  # weight of query patronymics left unmatched
+    extra_patronymic = 0.0  # weight of query patronymics left unmatched …
+    extra_initials = 0  # … of which initials after a matched one (Ротенберг А. Р.: Р. is the father's)
     for i, part in enumerate(qp.parts):
         if not used_q & (1 << i) and part.kind != PARTICLE:
-            if part.kind == PATRONYMIC:
+            if part.kind == PATRONYMIC or (part.kind == INITIAL and n_initial and _second_initial(qp, used_q, i)):
                 extra_patronymic += part.weight
+                extra_initials += part.kind == INITIAL
                 continue
             den += UNMATCHED_QUERY_FACTOR * part.weight
             if part.kind == INITIAL:
@@ -137,6 +139,7 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             missing += MISSING_PENALTY[PATRONYMIC]
         else:
             den += UNMATCHED_QUERY_FACTOR * extra_patronymic
+            missing += extra_initials * INITIAL_CONFLICT_PENALTY
     if missing > MISSING_PENALTY_CAP:
         missing = MISSING_PENALTY_CAP
     if lp.surname_parts and not used_l & ((1 << lp.surname_parts) - 1):
@@ -190,6 +193,14 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         score, cap = _single_part_cap(base, missing, coverage), "single_part_query"
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
     return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
+
+
+def _second_initial(qp: ParsedName, used_q: int, i: int) -> bool:
+    """An unmatched initial after a matched one (Ротенберг А. Р.) — or beside the same letter matched
+    (Медведчук В. В.): the father's initial, not a contradiction of the listed given name."""
+    part = qp.parts[i]
+    return any(used_q & (1 << k) and p.kind == INITIAL and (k < i or p.key == part.key)
+               for k, p in enumerate(qp.parts))
 
 
 def _single_part_cap(base: float, missing: float, coverage: float) -> float:

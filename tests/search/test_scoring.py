@@ -390,3 +390,14 @@ def test_a_piece_of_the_listed_name_given_as_an_alias_finds_but_does_not_decide(
                                  ("Sa’d Sabawi Ibrahim Hasan", False)]  # one word short: still the name
     cand = score_candidate(NameQuery("Hasan Al-Tikriti", "person"), e)
     assert cand is not None and cand.score < 0.85
+
+
+@pytest.mark.parametrize(("query", "listed", "high"), [
+    ("Ротенберг А. Р.", "ROTENBERG, Arkady", True),  # Р. is the father's: the list gives no patronymic
+    ("Медведчук В. В.", "MEDVEDCHUK, Viktor", True),
+    ("Петренко І. О.", "Петренко Ігор", True),
+    ("Петренко О. І.", "Петренко Ігор", False),  # the given name's initial contradicts Ігор
+    ("Петренко І. О.", "Петренко Ігор Васильович", False),  # the listed father is not О.
+])
+def test_a_patronymic_initial_the_list_cannot_confirm(query: str, listed: str, high: bool) -> None:
+    assert (compare_names(query, listed, "person").score >= 0.85) is high
