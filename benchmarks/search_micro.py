@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ai_service.search import align, parts, scoring, vectors  # noqa: E402
+from ai_service.search import align, name_match, parts, vectors  # noqa: E402
 from ai_service.search.base import NameQuery  # noqa: E402
 from ai_service.search.embedded import EmbeddedBackend  # noqa: E402
 from ai_service.search.index import EmbeddedIndex  # noqa: E402
@@ -59,7 +59,7 @@ def clear_caches(index: EmbeddedIndex) -> None:
         parts._word,
         align._key_similarity,
         align.edit_sim,
-        scoring.match_names,
+        name_match.match_names,
         index.vocab.expand,
         index.token_hits,
     ):

@@ -17,7 +17,7 @@ from ai_service.errors import NotReady, ServiceError
 from ai_service.pipeline.document import Document, Options
 from ai_service.pipeline.unicode_norm import normalize
 from ai_service.search.base import NameQuery
-from ai_service.search.scoring import compare_names
+from ai_service.search.name_match import compare_names
 from ai_service.service import ScreeningService
 
 

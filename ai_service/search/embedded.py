@@ -19,7 +19,8 @@ from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.fusion import RankFusion
 from ai_service.search.index import EmbeddedIndex, core_tokens
 from ai_service.search.parts import INITIAL, parse_name
-from ai_service.search.scoring import Evaluation, QueryScorer, evaluate, to_candidate
+from ai_service.search.name_match import QueryScorer
+from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
 from ai_service.text.translit import name_key
 

@@ -26,7 +26,7 @@ import httpx
 from ai_service.config import load_settings
 from ai_service.pipeline.unicode_norm import normalize
 from ai_service.search.base import NameQuery
-from ai_service.search.scoring import compare_names
+from ai_service.search.name_match import compare_names
 from ai_service.service import ScreeningService
 
 REPO = Path(__file__).resolve().parents[2]

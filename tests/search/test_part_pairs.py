@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ai_service.search import align, scoring
+from ai_service.search import align, name_match
 from ai_service.search.part_pairs import QueryAligner
 from ai_service.search.parts import parse_name
 from tests.search.test_align import WORDS
@@ -28,13 +28,13 @@ def test_one_query_against_many_names_aligns_as_align_does(query: str, listed: l
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=name, listed=st.lists(name, min_size=1, max_size=8), drop_weak=st.booleans())
 def test_query_scorer_matches_match_names(query: str, listed: list[str], drop_weak: bool) -> None:
-    match = scoring.QueryScorer().match
+    match = name_match.QueryScorer().match
     for other in listed:
-        assert match(query, other, drop_weak) == scoring.match_names(query, other, drop_weak)
+        assert match(query, other, drop_weak) == name_match.match_names(query, other, drop_weak)
 
 
 def test_a_name_listed_twice_is_scored_once() -> None:
-    scorer = scoring.QueryScorer()
+    scorer = name_match.QueryScorer()
     first = scorer.match("Петренко Олександр", "Петренко Олександр Васильович", False)
     assert first.score > 0.8
     assert scorer.match("Петренко Олександр", "Петренко Олександр Васильович", False) is first

@@ -6,7 +6,7 @@ from ai_service.search import name_forms, weak_tokens
 from ai_service.search.align import align, part_similarity
 from ai_service.search.parts import INITIAL, NAME, PARTICLE, PATRONYMIC, parse_name
 from ai_service.text.translit import name_key
-from ai_service.search.scoring import compare_names
+from ai_service.search.name_match import compare_names
 
 
 def kinds(text: str, drop_weak: bool = True) -> list[tuple[str, int]]:

@@ -1,4 +1,4 @@
-"""The shared name scorer (ai_service/search/scoring.py)."""
+"""The shared scorer: names against names (search/name_match.py) and candidates (search/scoring.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 
 from ai_service.lists.model import Entity, Identifier
 from ai_service.search.base import NameQuery
-from ai_service.search.scoring import compare_names, evaluate, match_names, score_candidate
+from ai_service.search.name_match import compare_names, match_names
+from ai_service.search.scoring import evaluate, score_candidate
 from tests.search.search_data import SHARED_LISTS
 from benchmarks.quality.lists_eval import spearman
 

@@ -34,7 +34,8 @@ from ai_service.search.es.answers import ELASTICSEARCH
 from ai_service.search.es.documents import Aliases, entity_from_stored
 from ai_service.search.es.indexer import IndexState
 from ai_service.search.es.query import Plan, id_values, ids_body, list_filter, plan_query
-from ai_service.search.scoring import Evaluation, QueryScorer, evaluate, to_candidate
+from ai_service.search.name_match import QueryScorer
+from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 
 ENTITY_CACHE = 16_384  # rebuilt entities by snapshot position (JSON parsing is per hit otherwise)
 Scored = dict[int, tuple[Evaluation, list[str]]]
