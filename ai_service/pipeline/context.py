@@ -9,13 +9,13 @@ languages are applied to every text (payment texts mix them freely).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import ContextSpan, Document, Trigger
 from ai_service.pipeline.tokenization import tokenize
+from ai_service.text.bank_names import is_bank_compound
 from ai_service.text.dictionaries import WordList, json_data, mapping, word_list
 
 LANGS = ("uk", "ru", "en")
@@ -23,15 +23,6 @@ LANGS = ("uk", "ru", "en")
 PER_LANGUAGE = ("payment", "beneficiary", "boilerplate", "months", "bank", "address", "stopwords")
 CATEGORY_NAMES = {"months": "month", "stopwords": "stop"}
 TRIGGER_TYPES = frozenset({"payment", "beneficiary", "boilerplate"})
-# A bank's own name made with "bank" (Укрексімбанк, Sberbank, Альфа-Банк, Приватбанку): three or
-# more letters before it, so Банков (a surname) and банк itself stay what they are.
-_BANK_COMPOUND = re.compile(r"([^\W\d_]{3,}-?(?:bank|банк))(а|у|ом|е|і|ові)?", re.IGNORECASE)
-
-
-def bank_nominative(word: str) -> str:
-    """``Приватбанку`` -> ``Приватбанк``: a compound bank name without its case ending."""
-    m = _BANK_COMPOUND.fullmatch(word)
-    return m.group(1) if m else word
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +90,7 @@ class ContextMatcher:
         for prefixes, pentry in self.prefixes:
             if lower.startswith(prefixes):
                 return pentry
-        return self._bank_name if _BANK_COMPOUND.fullmatch(lower) else None
+        return self._bank_name if is_bank_compound(lower) else None
 
 
 class ContextLayer(Layer):

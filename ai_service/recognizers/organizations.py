@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ai_service.pipeline.context import bank_nominative
 from ai_service.pipeline.document import ContextSpan, Token
 from ai_service.recognizers.org_heads import OF_LINKS, before_head, complement, head_forms, head_indexes
+from ai_service.text.bank_names import bank_nominative
 from ai_service.text.dictionaries import json_data
 
 MAX_CORE_TOKENS = 6
@@ -106,9 +106,9 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
             low = tok.text.lower()
             if low in _JOINERS or tok.context == "stop":
                 nxt = j + step
-                # A joiner inside a name (Рога и Копыта); backwards a capitalised stop word
-                # between capitalised words is a word of the name (Фотон Про ЛЛП).
-                # Backwards a joiner between capitalised words joins them (Сервіс Іммобільє і Жестьон САС).
+                # A joiner inside a name (Рога и Копыта); backwards a capitalised stop word or a
+                # joiner between capitalised words is a word of the name (Фотон Про ЛЛП, Сервіс
+                # Іммобільє і Жестьон САС).
                 inside = 0 <= nxt < len(tokens) and tokens[nxt].text[:1].isupper() and (
                     (step > 0 and picked)
                     or (step < 0 and (tok.text[:1].isupper() or (picked and low in _JOINERS))
