@@ -99,9 +99,11 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
         if step > 0 and picked and not named_after and (_person_starts(tokens, j) or _script_changes(tokens, picked[0], j)):
             break
         # Descriptive words are part of a name read backwards from its suffix (Green Field
-        # Consulting Ltd), and a bank word may be the whole name (ТОВ ПриватБанк).
+        # Consulting Ltd), and so are head nouns and titles there (havin bank limited, general
+        # petroleum corporation); a bank word may be the whole name (ТОВ ПриватБанк).
         allowed = (tok.context not in _BREAKING_CONTEXT or (tok.context == "bank" and not picked)
-                   or (step < 0 and tok.context == "boilerplate" and tok.text[:1].isupper()))
+                   or (step < 0 and tok.context == "boilerplate" and tok.text[:1].isupper())
+                   or (step < 0 and (j in heads or tok.context == "title")))
         if tok.kind == "word" and allowed:
             low = tok.text.lower()
             if low in _JOINERS or tok.context == "stop":
@@ -162,7 +164,7 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
         before = span.first - 1
         if before > 0 and tokens[before].text == ",":
             before -= 1  # "VISION 20-20, S.A.", "Acme, Inc."
-        core = _unquoted_core(tokens, before, -1, caseless=caseless) if before >= 0 else []
+        core = _unquoted_core(tokens, before, -1, heads, caseless) if before >= 0 else []
         return _match(core[0], span.last, core, span.value, tokens, text) if core else None
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)
@@ -172,7 +174,10 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
     core = _unquoted_core(tokens, after, 1, heads)
     if core:
         return _match(span.first, core[-1], core, span.value, tokens, text)
-    core = _unquoted_core(tokens, span.first - 1, -1, caseless=caseless) if span.first > 0 else []
+    before = span.first - 1
+    if before > 0 and tokens[before].text == ",":
+        before -= 1  # "OPTIMA, OOO": a form written after the name, list style
+    core = _unquoted_core(tokens, before, -1, heads, caseless) if before >= 0 else []
     return _match(core[0], span.last, core, span.value, tokens, text) if core else None
 
 

@@ -90,6 +90,9 @@ def test_adjacent_birth_date_is_read_as_dob(process):
      "Ісламік Революшенарі Гард Корпс Рісьорч Енд Селф-Сафішіенсі Джіхад Організейшн"),
     # a lower-case text: read back from a suffix form to the context word before the name
     ("wire transfer to flight travel llc under contract 772/5-22", "LLC", "flight travel"),
+    ("payment to havin bank limited inv 7185", "Ltd", "havin bank"),  # a head noun inside the name
+    ("wire transfer to general petroleum corporation under contract 201/4-23", "Corp", "general petroleum"),
+    ("payment to optima, ooo inv 4025 dated 12.04.2022", "ООО", "optima"),  # a form after a comma
     ("оплата taloon company по счету №7437 от 28.07.2023", "Co", "taloon"),
     ("wire transfer to general directorate of military counterintelligence under contract 896/4-24", None,
      "directorate of military counterintelligence"),
