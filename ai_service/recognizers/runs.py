@@ -161,10 +161,12 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (caseless and surname_word(tok)
-                    and (_before_given_patronymic(tokens, i, skip, caseless) or _after_given_patronymic(run))):
-                # "нарусовій людмилі борисівні": in a caseless text an unknown word before (or after)
-                # a given name and a patronymic is the surname; its predicted readings stay.
+            if (caseless and tok.kind == "word" and tok.context is None and tok.morph is not None
+                    and (_before_given_patronymic(tokens, i, skip, caseless)
+                         or (surname_word(tok) and _after_given_patronymic(run)))):
+                # "нарусовій людмилі борисівні", "ип банах александр сергеевич": in a caseless text a
+                # word before a given name and a patronymic is the surname, a common word too (Доля,
+                # Банах), as it is when capitalised; its predicted readings stay.
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue

@@ -185,6 +185,8 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Invoice 6681 Bashar Sabawi Ibrahim Hasan Al-Tikriti, born 17.07.1970 consulting fee",
      ["Bashar Sabawi Ibrahim Hasan Al-Tikriti"]),
     ("Loan repayment Mohamed Ben Belgacem AOUADI agreement 774/3-22", ["Mohamed Ben Belgacem Aouadi"]),
+    # lower case: a common word before a given name and a patronymic is the surname, as when capitalised
+    ("ип банах александр сергеевич, оплата за консультационные услуги", ["Банах Александр Сергеевич"]),
     # given names, then the surname in capitals: one person of five parts
     ("Payment for services to Niamat Hama Rahim Hama SHARIF inv 1667", ["Niamat Hama Rahim Hama Sharif"]),
 ])
