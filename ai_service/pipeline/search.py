@@ -52,7 +52,7 @@ class SearchLayer(Layer):
             surface = doc.text[p.start : p.end]
             variants = [v for v in dict.fromkeys((surface if p.guessed else None, p.alternative))
                         if v and v != p.normalized]
-            q = NameQuery(p.normalized, "person", variants, _ids(p.ids), p.dob, lists)
+            q = NameQuery(p.normalized, "person", variants, _ids(p.ids), p.dob, lists, alternative=p.alternative)
             queries.append(q)
             owner.update({id(i): q for i in p.ids})
         for o in doc.organizations:

@@ -25,7 +25,7 @@ from ai_service.search.base import Candidate, NameQuery
 
 def query_key(query: NameQuery, limit: int) -> Hashable:
     return (query.name, query.entity_type, tuple(query.variants), tuple(query.ids), query.dob, query.lists,
-            query.legal_form, limit)
+            query.legal_form, query.alternative, limit)
 
 
 

@@ -26,6 +26,9 @@ class NameQuery:
     lists: frozenset[str] | None = None  # restrict to these list names
     # Written with a legal form (ТОВ, Ltd): certainly a company, so never a listed vessel or aircraft.
     legal_form: str | None = None
+    # One of ``variants``: the name read as the other gender ("від Петренко Олександра"). It finds the
+    # listed man as well as the woman, but a text that may name either is reviewed, not held.
+    alternative: str | None = None
 
 
 Explainer = Callable[[], dict]

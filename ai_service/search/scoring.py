@@ -19,6 +19,7 @@ from ai_service.text.translit import name_key
 
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
+ALTERNATIVE_CAP = 0.84  # the other-gender reading of an ambiguous text: reviewed, never held
 MIN_CANDIDATE_SCORE = 0.25
 
 
@@ -100,6 +101,8 @@ def evaluate(
             if weak:
                 s = s * WEAK_ALIAS_FACTOR
                 s = WEAK_ALIAS_CAP if s > WEAK_ALIAS_CAP else s
+            if text == query.alternative and s > ALTERNATIVE_CAP:
+                s = ALTERNATIVE_CAP
             if best is None or s > best[0]:
                 best = (s, text, alias, weak, m)
     id_flag, id_value = evidence.id_evidence(query.ids, entity.ids) if query.ids else (0.0, None)

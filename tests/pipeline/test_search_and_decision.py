@@ -100,7 +100,7 @@ def test_a_surname_that_is_also_a_rare_given_name_is_searched_with_initials(scre
 def test_a_surname_of_either_gender_is_searched_both_ways(screen):
     # "за навчання Парамонова О.А.": a woman, or Парамонов in the genitive; the initials cannot tell.
     doc = screen("Оплата за навчання Парамонова О.А. згідно договору №801/6-24")
-    assert _ids(doc) == [("test", "p4")] and doc.matches[0].score >= 0.85
+    assert _ids(doc) == [("test", "p4")] and 0.7 <= doc.matches[0].score <= 0.84  # reviewed, not held
     assert doc.persons[0].normalized == "Парамонова О. А." and doc.persons[0].alternative == "Парамонов О. А."
     assert screen("Переказ від Петренка О.В.").persons[0].alternative is None  # a man's genitive only
 
@@ -112,7 +112,7 @@ def test_a_man_and_a_woman_of_the_same_names_are_told_apart_where_the_text_tells
     # "для Коваль Ярослава": a woman in the nominative, or Ярослав in the genitive: both searched.
     doc = screen("Оплата для Коваль Ярослава за ремонт")
     assert doc.persons[0].alternative == "Коваль Ярослав"
-    assert _ids(doc)[0] == ("test", "p7") and doc.matches[0].score >= 0.85
+    assert _ids(doc)[0] == ("test", "p7") and 0.7 <= doc.matches[0].score <= 0.84  # reviewed, not held
 
 
 def test_a_name_the_dictionaries_read_is_not_searched_as_written(screen):
