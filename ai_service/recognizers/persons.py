@@ -185,6 +185,8 @@ def _particle_chain(items: list[RunItem]) -> bool:
             and any(t.lower().partition("-")[0] in _LINEAGE for t in texts[1:]))
 
 
+# The lineage particles among weak_tokens.particle_keys(): "de", "van" join European names too, whose
+# four words are more often two people.
 _LINEAGE = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "ould"})
 
 
@@ -359,10 +361,11 @@ def _other_gender(parts: list[NamePart], items: list[RunItem], chosen: list[Name
         if form is not None and form.gender == gender:
             others = [f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")]
             other = next((f for f in others if f.cases & _OBLIQUE), None)
-            if other is None and any(f.nominative == form.nominative for f in others):
-                pass  # Петренко: the same word for a man
-            elif other is None or "nomn" not in form.cases:
-                return None  # Олені, Іванову Петру: the reading the text gives is not ambiguous so
+            if other is None:
+                if not any(f.nominative == form.nominative for f in others):  # Петренко: a man's too
+                    return None  # Олені: a woman's word only
+            elif "nomn" not in form.cases:
+                return None  # Іванову Петру: the case the text gives is not the ambiguous one
         if other is not None and other.nominative != form.nominative:
             words.append(display_case(item.token.text, other.nominative, item.token.lang))
             changed = True

@@ -65,3 +65,9 @@ def test_a_word_before_initials_is_a_surname_unless_our_dictionaries_know_it_as_
     # "Олександр В. П.": a common given name stays one (and names nobody in particular).
     oleksandr = [item("Олександр", 0, reading("given", "олександр")), initial("В", 10), initial("П", 13)]
     assert [roles for _, roles in split_run(oleksandr)] == [("given", "initial", "initial")]
+
+
+def test_lineage_words_are_name_particles() -> None:
+    from ai_service.search.weak_tokens import particle_keys
+
+    assert persons._LINEAGE <= particle_keys()
