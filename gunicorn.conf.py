@@ -27,7 +27,12 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from ai_service.batch_peers import PEER_DIR_ENV, forget_worker, prepare_directory  # noqa: E402
-from ai_service.logging_setup import apply_level, fallback_config, load_logging_config  # noqa: E402
+from ai_service.logging_setup import (  # noqa: E402
+    apply_level,
+    collect_only_used_fields,
+    fallback_config,
+    load_logging_config,
+)
 from ai_service.metrics import (  # noqa: E402
     MULTIPROC_ENV,
     default_multiprocess_dir,
@@ -106,6 +111,7 @@ if not _env_bool("GUNICORN_ACCESS_LOG", False):
     for _name in ("gunicorn.access", "uvicorn.access"):
         logconfig_dict.setdefault("loggers", {}).setdefault(_name, {})["level"] = "WARNING"
 loglevel = str(logconfig_dict.get("root", {}).get("level", "INFO")).lower()
+collect_only_used_fields(logconfig_dict)  # the workers inherit it from the master
 
 
 def on_starting(server: Any) -> None:

@@ -40,7 +40,9 @@ def restore_logging() -> Iterator[None]:
     """configure_logging() changes process-wide state; put it back for the other tests."""
     saved = {name: (lg.handlers[:], lg.level, lg.propagate, lg.disabled)
              for name in ("", *SERVER_LOGGERS) for lg in [logging.getLogger(name or None)]}
+    flags = (logging._srcfile, logging.logThreads, logging.logMultiprocessing)  # type: ignore[attr-defined]
     yield
+    logging._srcfile, logging.logThreads, logging.logMultiprocessing = flags  # type: ignore[attr-defined]
     for name, (handlers, level, propagate, disabled) in saved.items():
         lg = logging.getLogger(name or None)
         lg.handlers[:] = handlers
@@ -62,6 +64,24 @@ def test_lines_are_json_with_the_contract_fields(capsys: pytest.CaptureFixture[s
     assert line["request_id"] == "-" and isinstance(line["pid"], int)
     assert line["endpoint"] == "/process" and line["status"] == 200
     assert datetime.fromisoformat(line["timestamp"]).utcoffset() is not None
+
+
+def test_fields_a_format_names_are_collected_and_others_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON formats show no call site or thread, so the logging module stops collecting them
+    (a stack walk per line); a LOG_CONFIG whose format names them still gets them."""
+    configure_logging(str(LOGGING_YAML), "INFO")
+    record = logging.getLogger("ai_service.x").makeRecord("x", logging.INFO, "f.py", 1, "m", None, None)
+    assert record.threadName is None and record.processName is None
+    config = load_logging_config(str(LOGGING_YAML), "INFO")
+    config["formatters"]["json"]["fmt"] += " %(funcName)s %(lineno)d %(threadName)s"
+    path = tmp_path / "logging.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    configure_logging(str(path), "INFO")
+    logging.getLogger("ai_service.http").info("request")
+    [line] = lines(capsys)
+    assert line["funcName"] == "test_fields_a_format_names_are_collected_and_others_skipped"
+    assert line["lineno"] > 1 and line["threadName"] == "MainThread"
 
 
 def test_request_id_follows_each_task(capsys: pytest.CaptureFixture[str]) -> None:
