@@ -57,6 +57,7 @@ def clear_caches(index: EmbeddedIndex) -> None:
         vectors.embed_one,
         parts.parse_name,
         parts._word,
+        parts._starts_phrase,
         align._key_similarity,
         align.edit_sim,
         name_match.match_names,

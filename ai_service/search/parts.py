@@ -91,13 +91,20 @@ def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
     return tuple(out)
 
 
+@lru_cache(maxsize=131_072)
+def _starts_phrase(word: str) -> bool:
+    """A key of ``word`` begins a multi-word legal form (most words: none; cached per word)."""
+    phrases = weak_phrases()
+    return any(k in phrases for k in name_key(word).split())
+
+
 def _phrase_words(words: list[str]) -> set[int]:
     """Indices of words that belong to a multi-word legal form
     ("société à responsabilité limitée"), matched on key tokens."""
+    if not any(map(_starts_phrase, words)):
+        return set()
     phrases = weak_phrases()
     seq = [(wi, k) for wi, w in enumerate(words) for k in name_key(w).split()]
-    if not any(k in phrases for _, k in seq):
-        return set()
     out: set[int] = set()
     i = 0
     while i < len(seq):
@@ -119,7 +126,8 @@ def parse_name(text: str, drop_weak: bool = True) -> ParsedName:
     parts: list[Part] = []
     removed: list[str] = []
     words = _WORD.findall(text)[:MAX_WORDS]
-    in_phrase = (_phrase_words(words) | _dotted_abbreviations(words)) if drop_weak else set()
+    in_phrase = (_phrase_words(words) | (_dotted_abbreviations(words) if "." in text else set())) \
+        if drop_weak else set()
     comma = text.find(",")
     before_comma = len(_WORD.findall(text[:comma])) if comma > 0 else 0
     surname_parts = 0
