@@ -22,7 +22,7 @@ from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, MorphInfo, NameForm
 from ai_service.text.dictionaries import json_data, mapping
 from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
-from ai_service.text.translit import to_cyrillic
+from ai_service.text.translit import name_key, to_cyrillic
 
 GENDERS = {"masc": "male", "femn": "female"}
 DICT_GENDERS = {"m": "male", "f": "female"}
@@ -38,10 +38,19 @@ class NameLexicon:
         for lang in ("uk", "ru", "en"):
             self.given[lang] = {k.lower(): DICT_GENDERS.get(v, "u") for k, v in mapping(f"names/given_{lang}").items()}
             self.diminutives[lang] = {k.lower(): v for k, v in json_data(f"names/diminutives_{lang}.json").items()}
+        # Matching key -> gender of every UA/RU/Latin form of a given name: a Cyrillic spelling
+        # no dictionary lists (Дмитри, Сергеи: Dmitri, Sergei written back in Cyrillic) is still one.
+        forms = json_data("names/name_forms_uk_ru.json")
+        self.given_keys = {name_key(form): gender for gender in ("male", "female")
+                           for group in forms[gender] for form in group}
 
     def given_gender(self, word: str, lang: str) -> str | None:
         """'male' / 'female' / 'u' (either) when ``word`` is a given name in ``lang``."""
         return self.given.get(lang, {}).get(word)
+
+    def given_gender_by_key(self, word: str) -> str | None:
+        """'male' / 'female' when ``word`` spells a known given name, in any script."""
+        return self.given_keys.get(name_key(word))
 
     def full_forms(self, word: str, lang: str) -> list[tuple[str, str | None]]:
         """Full names for a diminutive: [(full name lowercase, gender)]."""
@@ -230,6 +239,10 @@ class MorphologyLayer(Layer):
             lemma = parses[0].normal_form
         for full, gender in self.lexicon.full_forms(word, lang):
             forms.setdefault(("given", gender, full, "dictionary"), set()).add("nomn")
+        if not has_known and not any(k[0] == "given" for k in forms):
+            gender = self.lexicon.given_gender_by_key(word)
+            if gender is not None:
+                forms.setdefault(("given", gender, word, "dictionary"), set()).add("nomn")
         self._add_shape_readings(word, forms)
         if not forms:
             known_common = has_known

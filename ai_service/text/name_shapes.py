@@ -61,6 +61,13 @@ _ADJ_READINGS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
 }
 
 
+# Masculine surnames on -р / -ль after a vowel decline like Бондар / Коваль: Бондаря, Ковалю,
+# Бондарем, Ковалеві (the analyzer's predictor offers no surname there: Кітраря stays Кітраря).
+_SOFT_MALE = re.compile(r"^(\w{2,}[аеєиіїоуя](?:р|л))(я|ю|ем|еві|ьом)$")
+_SOFT_MALE_CASES = {"я": ("gent", "accs"), "ю": ("datv", "loct"), "ем": ("ablt",), "еві": ("datv", "loct"),
+                    "ьом": ("ablt",)}
+
+
 def patronymic_by_suffix(word: str) -> Reading | None:
     m = _MALE_PATRONYMIC.match(word)
     if m:
@@ -85,6 +92,10 @@ def surname_by_suffix(word: str) -> list[Reading]:
     m = _MALE_DATIVE.match(word)
     if m:
         readings.append((m.group(1), "male", ("datv",)))
+    m = _SOFT_MALE.match(word)
+    if m:
+        stem = m.group(1)
+        readings.append((stem + "ь" if stem.endswith("л") else stem, "male", _SOFT_MALE_CASES[m.group(2)]))
     m = _ADJ_SURNAME.match(word)
     if m:
         stem, ending = m.group(1), m.group(2)

@@ -44,6 +44,23 @@ def test_unknown_word_is_a_surname_guess(analyze):
     assert not info.known_common
 
 
+def test_given_names_written_back_from_latin_are_given_names(analyze):
+    # Dmitri, Sergei transliterated back to Cyrillic: no dictionary spells them so, the name group does
+    assert ("дмитри", "male") in _forms(analyze("дмитри", "uk"), "given")
+    assert ("сергеи", "male") in _forms(analyze("сергеи", "ru"), "given")
+    assert not _forms(analyze("ремонт", "uk"), "given")
+
+
+def test_given_name_spelled_from_latin_keeps_the_person_whole(process):
+    doc = process("Дмитри Алексеевич Лебедев - повернення позики згідно договору")
+    assert [p.normalized for p in doc.persons] == ["Дмитри Алексеевич Лебедев"]
+
+
+def test_unknown_soft_stem_surname_in_genitive_gets_its_nominative(process):
+    doc = process("Поповнення рахунку від Кітраря Леоніда Юрійовича")
+    assert [p.normalized for p in doc.persons] == ["Кітрар Леонід Юрійович"]
+
+
 def test_latin_names(analyze):
     assert ("viktor", "male") in _forms(analyze("viktor", "en"), "given")
     assert {f.role for f in analyze("medvedchuk", "en").forms} == {"surname"}

@@ -17,6 +17,10 @@ from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
     ("Хмельницького", ("Хмельницький", "male", ("gent", "accs"))),
     ("Часовской", ("Часовская", "female", ("gent", "datv", "ablt", "loct"))),
     ("Бродскому", ("Бродский", "male", ("datv", "loct"))),
+    # masculine -р / -ль after a vowel, as Бондар / Коваль decline
+    ("Кітраря", ("Кітрар", "male", ("gent", "accs"))),
+    ("Кітрарем", ("Кітрар", "male", ("ablt",))),
+    ("Москалю", ("Москаль", "male", ("datv", "loct"))),
 ])
 def test_surname_readings(word: str, reading: tuple) -> None:
     assert reading in surname_by_suffix(word)
@@ -25,6 +29,8 @@ def test_surname_readings(word: str, reading: tuple) -> None:
 def test_words_of_no_surname_shape_have_no_reading() -> None:
     assert surname_by_suffix("Оплата") == []
     assert surname_by_suffix("ськ") == []  # an ending alone is no surname
+    assert surname_by_suffix("Маря") == []  # too short a stem for the -р / -ль rule
+    assert surname_by_suffix("Ткаченка") == []  # left to the analyzer, which knows -енко
 
 
 def test_patronymic_readings() -> None:
