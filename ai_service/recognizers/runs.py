@@ -75,6 +75,18 @@ def name_capable(tok: Token, caseless: bool) -> bool:
             or _particle_prefixed(tok.text))
 
 
+def _short_caps_in_caps_name(tok: Token, run: list[RunItem], nxt: Token | None) -> bool:
+    """``RAH SAHEL``, ``KIM JONG UN``: a two- or three-letter Latin word in capitals beside a longer
+    Latin name word in capitals is part of that name, not an abbreviation (Cyrillic ones, ЖК, КН,
+    stay abbreviations)."""
+    if not (tok.kind == "word" and tok.script == "latn" and tok.context is None and tok.morph is not None
+            and 2 <= len(tok.text) <= 3 and tok.text.isupper()):
+        return False
+    prev = run[-1].token if run and not run[-1].initial else None
+    return any(t is not None and t.script == "latn" and len(t.text) >= 4 and t.text.isupper()
+               and name_capable(t, False) for t in (prev, nxt))
+
+
 def _particle_prefixed(word: str) -> bool:
     """``al-Baghdadi``, ``bin-Laden``, ``ad-Din``: a lower-case particle joined to a capitalised name."""
     _, dash, rest = word.partition("-")
@@ -123,11 +135,11 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, True, tokens[end - 1].end))
                 i = end
                 continue
-            if name_capable(tok, caseless):
+            nxt = tokens[i + 1] if i + 1 < n and i + 1 not in skip else None
+            if name_capable(tok, caseless) or (not caseless and _short_caps_in_caps_name(tok, run, nxt)):
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            nxt = tokens[i + 1] if i + 1 < n and i + 1 not in skip else None
             if run and not run[-1].initial and _particle_before_name(tokens, i, skip, caseless):
                 # "Osama bin Laden", "OSAMA BIN LADEN", "Jan de Vries": a particle inside a name.
                 run.append(RunItem(tok, False, tok.end))

@@ -170,6 +170,10 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
 
 @pytest.mark.parametrize("text,expected", [
     ("Invoice 4266 LIU, Cuiying consulting fee", ["Liu Cuiying"]),  # a short surname the way lists write it
+    # a short Latin word in capitals beside a longer one is a name part; Cyrillic ones stay abbreviations
+    ("Payment to RAH SAHEL inv 832 dated 12.03.2022", ["Rah Sahel"]),
+    ("Transfer to KIM JONG UN ref 5", ["Kim Jong Un"]),
+    ("Оплата за паркування ЖК ПЕТРЕНКО", ["Петренко"]),
     ("Оплата за товар, одержувач Павел Анатолиевич Попов, без ПДВ", ["Павел Анатолиевич Попов"]),  # ru name, uk text
     ("Крейельман Франк - возврат займа", ["Крейельман Франк"]),  # Франк: a given name, not the franc
     ("ФОП ГАРТУНГ М. В., оплата за консультаційні послуги", ["Гартунг М. В."]),  # a person's form, in capitals
