@@ -281,13 +281,19 @@ def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[s
     return best[1], best[2] or None
 
 
+# A man's surname does not end like a woman's: the analyzer's predictor offers Крессова as a man's
+# nominative for Крессові (the dative of Кресс), beside Кресс itself.
+_FEMININE_SURNAME_ENDINGS = ("ова", "ева", "єва", "іна", "ина", "ська", "цька", "зька", "ская", "цкая")
+
+
 def _choose_form(forms: list[NameForm], gender: str | None, cases: frozenset[str] | set[str] | None) -> NameForm:
-    def rank(f: NameForm) -> tuple[int, int, int, int]:
+    def rank(f: NameForm) -> tuple[int, int, int, int, int]:
         gender_ok = 2 if f.gender == gender and gender else (1 if f.gender is None else 0)
+        shape_ok = not (f.gender == "male" and f.role == "surname" and f.nominative.endswith(_FEMININE_SURNAME_ENDINGS))
         case_ok = 1 if cases and f.cases & cases else 0
         source = {"morph": 3, "dictionary": 2, "predicted": 1}.get(f.source, 0)
         # A declined reading beats an indeclinable one that fits every case (Анне → Анна).
-        return (gender_ok, case_ok, source, -len(f.cases))
+        return (gender_ok, shape_ok, case_ok, source, -len(f.cases))
 
     return max(forms, key=rank)
 
@@ -341,8 +347,11 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
             person_gender = form.gender
     start, end = items[0].token.start, items[-1].end
     person = PersonSignal(parts=parts, start=start, end=end, gender=person_gender)
-    person.guessed = any(it.token.script != "cyrl" or form.source not in ("morph", "dictionary")
-                         for it, form in zip(items, chosen) if form is not None)
+    # ... or when the words agree on no case (Ісмаїл КАНІ: КАНІ read as the locative of Кан): the
+    # written form is searched too.
+    person.guessed = (len(items) > 1 and not common) or any(
+        it.token.script != "cyrl" or form.source not in ("morph", "dictionary")
+        for it, form in zip(items, chosen) if form is not None)
     if "patronymic" not in roles:  # a patronymic tells the gender
         person.alternative = _other_gender(parts, items, chosen, forms_per_item, person_gender)
     return person

@@ -76,15 +76,15 @@ def name_capable(tok: Token, caseless: bool) -> bool:
 
 
 def _short_caps_in_caps_name(tok: Token, run: list[RunItem], nxt: Token | None) -> bool:
-    """``RAH SAHEL``, ``KIM JONG UN``: a two- or three-letter Latin word in capitals beside a longer
-    Latin name word in capitals is part of that name, not an abbreviation (Cyrillic ones, ЖК, КН,
-    stay abbreviations)."""
+    """``RAH SAHEL``, ``KIM JONG UN``, ``Emily LIU``: a two- or three-letter Latin word in capitals
+    beside a longer Latin name word in capitals, or beside a known given name, is part of that name,
+    not an abbreviation (Cyrillic ones, ЖК, КН, stay abbreviations)."""
     if not (tok.kind == "word" and tok.script == "latn" and tok.context is None and tok.morph is not None
             and 2 <= len(tok.text) <= 3 and tok.text.isupper()):
         return False
     prev = run[-1].token if run and not run[-1].initial else None
-    return any(t is not None and t.script == "latn" and len(t.text) >= 4 and t.text.isupper()
-               and name_capable(t, False) for t in (prev, nxt))
+    return any(t is not None and t.script == "latn" and name_capable(t, False)
+               and ((len(t.text) >= 4 and t.text.isupper()) or _given(t)) for t in (prev, nxt))
 
 
 def _particle_prefixed(word: str) -> bool:

@@ -157,7 +157,8 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
     if all(qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE for q, l, *_ in pairs) \
             and score > WEAK_ONLY_CAP:
         score, cap = WEAK_ONLY_CAP, "descriptive_only"
-    elif _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP:
+    elif _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP \
+            and not _latin_surname_like_patronymic(qp, lp, pairs):
         score, cap = GIVEN_PATRONYMIC_CAP, "no_surname"
     elif (n_initial == len(pairs) - n_descriptive or all(len(qp.parts[q[0]].key) < 2 for q, *_ in pairs)) \
             and score > INITIALS_ONLY_CAP:
@@ -215,6 +216,16 @@ def _surname_differs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) ->
               and part.kind == NAME and qp.parts[q_idx[0]].kind == NAME):
             loose_surname = True
     return first_names_agree and loose_surname
+
+
+def _latin_surname_like_patronymic(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> bool:
+    """"Oleksandr Vetenevych" against Ветеневич Олександр Петрович: a Latin word shaped like a
+    patronymic that pairs with the listed surname is that surname (Latin payments name people by
+    given name and surname; a Cyrillic "Олександр Петрович" stays a form of address)."""
+    # The listed surname may itself parse as a patronymic (Ветеневич): then the list has two.
+    surname_like = sum(p.kind == PATRONYMIC for p in lp.parts) >= 2
+    return any(qp.parts[q[0]].kind == PATRONYMIC and not qp.parts[q[0]].cyrillic and len(l) == 1
+               and (lp.parts[l[0]].kind == NAME or surname_like) for q, l, *_ in pairs)
 
 
 def _given_and_patronymic_only(qp: ParsedName) -> bool:

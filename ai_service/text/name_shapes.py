@@ -68,6 +68,13 @@ _SOFT_MALE_CASES = {"я": ("gent", "accs"), "ю": ("datv", "loct"), "ем": ("ab
                     "ьом": ("ablt",)}
 
 
+# Other adjective-type surnames (Бзовий, Колодезний) in the masculine genitive / dative; from an -ін /
+# -ов stem also the noun-type surname, which the analyzer sometimes declines so (Топіліному).
+_ADJ_OTHER = re.compile(r"^(\w{3,}[бвгґджзклмнпрстфхцчшщ])(ого|ому)$")
+_ADJ_OTHER_CASES = {"ого": ("gent", "accs"), "ому": ("datv", "loct")}
+_POSSESSIVE_STEMS = ("ов", "ев", "єв", "ін", "ин", "їн")
+
+
 def patronymic_by_suffix(word: str) -> Reading | None:
     m = _MALE_PATRONYMIC.match(word)
     if m:
@@ -85,6 +92,10 @@ _MALE_DATIVE = re.compile(r"^(\w{3,}[бвгґджзклмнпрстфхцчшщ]
 
 def surname_by_suffix(word: str) -> list[Reading]:
     readings: list[Reading] = []
+    m = _SOFT_MALE.match(word)
+    if m:  # first: Кітрареві is far more often the dative of Кітрар than the locative of Кітрарев
+        stem = m.group(1)
+        readings.append((stem + "ь" if stem.endswith("л") else stem, "male", _SOFT_MALE_CASES[m.group(2)]))
     m = _SURNAME.match(word)
     if m:
         stem, ending = m.group(1), m.group(2)
@@ -92,14 +103,18 @@ def surname_by_suffix(word: str) -> list[Reading]:
     m = _MALE_DATIVE.match(word)
     if m:
         readings.append((m.group(1), "male", ("datv",)))
-    m = _SOFT_MALE.match(word)
-    if m:
-        stem = m.group(1)
-        readings.append((stem + "ь" if stem.endswith("л") else stem, "male", _SOFT_MALE_CASES[m.group(2)]))
     m = _ADJ_SURNAME.match(word)
     if m:
         stem, ending = m.group(1), m.group(2)
         ukrainian = stem.endswith("ьк")
         readings += [(stem + (uk if ukrainian else ru), gender, cases)
                      for gender, uk, ru, cases in _ADJ_READINGS[ending]]
+    elif m := _ADJ_OTHER.match(word):
+        stem, cases = m.group(1), _ADJ_OTHER_CASES[m.group(2)]
+        adjective, noun = (stem + "ий", "male", cases), (stem, "male", cases)
+        # -овий is a common adjective-type ending (Луговий, Дубовий), -іний a rare one (Топілін)
+        if stem.endswith(("ін", "ин", "їн")):
+            readings += [noun, adjective]
+        else:
+            readings += [adjective, noun] if stem.endswith(_POSSESSIVE_STEMS) else [adjective]
     return readings

@@ -56,9 +56,14 @@ def test_given_name_spelled_from_latin_keeps_the_person_whole(process):
     assert [p.normalized for p in doc.persons] == ["Дмитри Алексеевич Лебедев"]
 
 
-def test_unknown_soft_stem_surname_in_genitive_gets_its_nominative(process):
-    doc = process("Поповнення рахунку від Кітраря Леоніда Юрійовича")
-    assert [p.normalized for p in doc.persons] == ["Кітрар Леонід Юрійович"]
+@pytest.mark.parametrize(("text", "person"), [
+    ("Поповнення рахунку від Кітраря Леоніда Юрійовича", "Кітрар Леонід Юрійович"),
+    ("Відшкодування витрат Кітрареві Леонідові Юрійовичеві", "Кітрар Леонід Юрійович"),
+    ("Матеріальна допомога Бзовому Станіславові Анатолійовичеві", "Бзовий Станіслав Анатолійович"),
+    ("Благодійний внесок від Колодезного Олександра Васильовича", "Колодезний Олександр Васильович"),
+])
+def test_unknown_surnames_in_oblique_cases_get_their_nominative(process, text, person):
+    assert [p.normalized for p in process(text).persons] == [person]
 
 
 def test_latin_names(analyze):

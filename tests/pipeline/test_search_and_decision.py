@@ -24,6 +24,8 @@ ENTITIES = [
     Entity("test", "p5", "person", ["Петренко Олександра Вадимівна"]),  # a woman
     Entity("test", "p6", "person", ["KIM, Chol Sam"]),
     Entity("test", "p7", "person", ["Коваль Ярослав Петрович"]),  # a man
+    Entity("test", "p8", "person", ["Ісмаїл КАНІ"]),  # КАНІ: the analyzer reads a locative of Кан
+    Entity("test", "p9", "person", ["Кресс Віктор Мельхіорович"]),
 ]
 
 
@@ -123,6 +125,17 @@ def test_a_name_the_dictionaries_read_is_not_searched_as_written(screen):
     # A Latin diminutive expanded (Sam -> Samuel) is a guess: the name as written is searched too.
     doc = screen("Salary September 2025 KIM, Chol Sam")
     assert doc.persons[0].guessed and _ids(doc)[0] == ("test", "p6") and doc.matches[0].score >= 0.85
+
+
+def test_words_agreeing_on_no_case_are_searched_as_written_too(screen):
+    doc = screen("Ісмаїл КАНІ, ІПН 3012345678, оплата комунальних послуг")
+    assert doc.persons[0].guessed and _ids(doc)[0] == ("test", "p8") and doc.matches[0].score >= 0.85
+
+
+def test_a_mans_surname_is_not_read_with_a_womans_ending(screen):
+    # Крессові: the analyzer offers Крессова as a man's nominative beside Кресс
+    doc = screen("Матеріальна допомога Крессові Вікторові Мельхіоровичеві")
+    assert doc.persons[0].normalized == "Кресс Віктор Мельхіорович" and _ids(doc)[0] == ("test", "p9")
 
 
 def test_list_restriction_and_threshold(screen):

@@ -173,6 +173,8 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     # a short Latin word in capitals beside a longer one is a name part; Cyrillic ones stay abbreviations
     ("Payment to RAH SAHEL inv 832 dated 12.03.2022", ["Rah Sahel"]),
     ("Transfer to KIM JONG UN ref 5", ["Kim Jong Un"]),
+    ("Invoice settlement, beneficiary Emily LIU, ref 7781", ["Emily Liu"]),  # beside a known given name
+    ("Payment for IT services", []),
     ("Оплата за паркування ЖК ПЕТРЕНКО", ["Петренко"]),
     ("Оплата за товар, одержувач Павел Анатолиевич Попов, без ПДВ", ["Павел Анатолиевич Попов"]),  # ru name, uk text
     ("Крейельман Франк - возврат займа", ["Крейельман Франк"]),  # Франк: a given name, not the franc

@@ -278,3 +278,14 @@ def test_a_patronymic_the_list_does_not_give_costs_as_little_as_one_the_query_la
 ])
 def test_a_patronymic_initial_the_list_cannot_confirm(query: str, listed: str, high: bool) -> None:
     assert (compare_names(query, listed, "person").score >= 0.85) is high
+
+
+def test_a_latin_surname_shaped_like_a_patronymic_is_the_surname() -> None:
+    # Latin payments name people by given name and surname: Vetenevych is the listed Ветеневич …
+    latin = compare_names("Oleksandr Vetenevych", "Ветеневич Олександр Петрович", "person")
+    assert latin.score >= 0.9 and latin.explanation["cap"] is None
+    # … while a Cyrillic given name and patronymic stays a form of address, naming no one
+    for query in ("Олександр Ветеневич", "Oleksandr Petrovych"):
+        r = compare_names(query, "Коваль Олександр Петрович" if query.startswith("O") else
+                          "Ветеневич Олександр Петрович", "person")
+        assert r.score <= 0.6 and r.explanation["cap"] == "no_surname"

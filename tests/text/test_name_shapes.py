@@ -21,9 +21,20 @@ from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
     ("Кітраря", ("Кітрар", "male", ("gent", "accs"))),
     ("Кітрарем", ("Кітрар", "male", ("ablt",))),
     ("Москалю", ("Москаль", "male", ("datv", "loct"))),
+    # other adjective-type surnames in the masculine genitive / dative
+    ("Колодезного", ("Колодезний", "male", ("gent", "accs"))),
+    ("Бзовому", ("Бзовий", "male", ("datv", "loct"))),
+    ("Топіліному", ("Топілін", "male", ("datv", "loct"))),  # as the analyzer declines Топілін
 ])
 def test_surname_readings(word: str, reading: tuple) -> None:
     assert reading in surname_by_suffix(word)
+
+
+def test_the_likelier_reading_comes_first() -> None:
+    # the case agreement ties them; the first one wins
+    assert surname_by_suffix("Кітрареві")[0] == ("Кітрар", "male", ("datv", "loct"))  # not Кітрарев
+    assert surname_by_suffix("Топіліному")[0][0] == "Топілін"  # -іний is rare
+    assert surname_by_suffix("Луговому")[0][0] == "Луговий"  # -овий is common
 
 
 def test_words_of_no_surname_shape_have_no_reading() -> None:
