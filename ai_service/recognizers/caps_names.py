@@ -66,10 +66,14 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         last_word = i
         while j + 1 < n:
             nxt = tokens[j + 1]
-            if nxt.kind == "word" and _caps_word(nxt) and nxt.context not in ("payment", "beneficiary", "id_marker", "id"):
+            if nxt.kind == "word" and _caps_word(nxt) and (nxt.context not in ("payment", "beneficiary", "id_marker", "id") or (
+                    # a payment word inside the run is a word of the name (GREEN CAR RENT LIMITED PARTNERSHIP)
+                    nxt.context == "payment" and j + 2 < n and tokens[j + 2].kind == "word" and _caps_word(tokens[j + 2]))):
                 j += 1
                 last_word = j
-            elif nxt.kind == "number" or (nxt.kind == "punct" and nxt.text in _INNER_PUNCT):
+            elif nxt.kind == "number" or (nxt.kind == "punct" and nxt.text in _INNER_PUNCT) or (
+                    # the letters of a dotted abbreviation inside the name (ARCHI CENTRE I.C.E. LIMITED)
+                    _letter(nxt) and j + 2 < n and tokens[j + 2].text == "." and tokens[j + 2].start == nxt.end):
                 j += 1
             else:
                 break

@@ -102,7 +102,7 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
         # Consulting Ltd), and so are head nouns and titles there (havin bank limited, general
         # petroleum corporation); a bank word may be the whole name (ТОВ ПриватБанк).
         allowed = (tok.context not in _BREAKING_CONTEXT or (tok.context == "bank" and not picked)
-                   or (step < 0 and tok.context == "boilerplate" and tok.text[:1].isupper())
+                   or (step < 0 and tok.context in ("boilerplate", "bank") and tok.text[:1].isupper())
                    or (step < 0 and (j in heads or tok.context == "title")))
         if tok.kind == "word" and allowed:
             low = tok.text.lower()

@@ -279,14 +279,16 @@ def _compounds(qparts: tuple[Part, ...], lparts: tuple[Part, ...], used_q: int, 
         one, two = (qparts, lparts) if q_is_one else (lparts, qparts)
         used_one, used_two = (used_q, used_l) if q_is_one else (used_l, used_q)
         for i, p in enumerate(one):
-            if used_one & (1 << i) or p.kind == INITIAL:
+            # A patronymic is one word of its own: Олексій Андрійович joined is no Олександрович.
+            if used_one & (1 << i) or p.kind == INITIAL or p.kind == PATRONYMIC:
                 continue
             key = p.key
             for j in range(len(two) - 1):
                 left, right = two[j].key, two[j + 1].key
                 # Cheap rejections first, before joining: a >= 0.9 match starts alike and is
                 # about as long.
-                if left[0] != key[0] or not -2 <= len(left) + len(right) - len(key) <= 2 or used_two & (3 << j):
+                if left[0] != key[0] or not -2 <= len(left) + len(right) - len(key) <= 2 or used_two & (3 << j) \
+                        or two[j].kind == PATRONYMIC or two[j + 1].kind == PATRONYMIC:
                     continue
                 joined = left + right
                 sim = 1.0 if joined == key else edit_sim(key, joined)

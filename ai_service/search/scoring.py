@@ -14,7 +14,7 @@ from ai_service.search import evidence
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.name_match import NameMatch, _r, explain_match, match_names
 from ai_service.search.parts import parse_name
-from ai_service.search.weak_tokens import particle_keys
+from ai_service.search.weak_tokens import particle_keys, weak_keys
 from ai_service.text.translit import name_key
 
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
@@ -79,7 +79,32 @@ def keyed_aliases(entity: Entity) -> list[tuple[str, bool, str]]:
         if sorted_key not in seen:
             seen.add(sorted_key)
             out.append((alias, weak, key))
+    if entity.entity_type == "organization":
+        for name in entity.names:
+            core = _quoted_core(name)
+            key = name_key(core) if core else ""
+            if key and (sorted_key := " ".join(sorted(key.split()))) not in seen:
+                seen.add(sorted_key)
+                out.append((core, name in weak_names, key))
     return out
+
+
+_QUOTES = "\"«»“”„"
+
+
+def _quoted_core(name: str) -> str | None:
+    """The quoted name of a company listed with its form and trade in front (ПАТ з виробництва
+    вогнетривів "Комбінат "Магнезит"": a payment writes ПАТ «Комбінат "Магнезит"»), when words
+    other than a legal form precede the quotes; the legal form alone the scorer drops anyway."""
+    first = next((i for i, c in enumerate(name) if c in _QUOTES), -1)
+    last = max(name.rfind(q) for q in _QUOTES)
+    if first <= 0 or last <= first:
+        return None
+    weak = weak_keys()
+    if not any(k not in weak and len(k) > 1 for k in name_key(name[:first]).split()):
+        return None
+    core = name[first + 1 : last].strip(_QUOTES + " ")
+    return core if any(c.isalpha() for c in core) else None
 
 
 def evaluate(

@@ -122,6 +122,9 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ('Оплата Акціонерне товариство Авіаційна компанія "РусЛайн" згідно рах. №1159', "АТ", "Авіаційна компанія РусЛайн"),
     ("Оплата Телерадіокомпанія Ісламської Республіки Іран (IRIB) згідно рах. №5529", None,
      "Телерадіокомпанія Ісламської Республіки Іран (IRIB)"),
+    ("Возврат аванса от Прайм Інжиніринг СА", "SA", "Прайм Інжиніринг"),  # S.A. in Cyrillic
+    ("Возврат аванса от Термінал Холдинг Акцієнгезельшафт", "AG", "Термінал Холдинг"),  # a bank word in the name
+    ("Payment to Plovdiv Trade EOOD for services", "EOOD", "Plovdiv Trade"),  # Bulgarian LLC
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
@@ -244,6 +247,9 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     ("Wire transfer to AGRO Y COMERCIO DE SANTA BARBARA LAGROMER S. EN C. under contract 3",
      "AGRO Y COMERCIO DE SANTA BARBARA LAGROMER S. EN C."),
     ("Payment to ONE CLASS PROPERTIES (PTY) LTD. inv 2325", "ONE CLASS PROPERTIES (PTY) LTD."),
+    # a payment word and a dotted abbreviation inside the run are words of the name
+    ("Wire from GREEN CAR RENT LIMITED PARTNERSHIP ref 9391", "GREEN CAR RENT LIMITED PARTNERSHIP"),
+    ("Remittance to ARCHI CENTRE I.C.E. LIMITED (invoice 6870)", "ARCHI CENTRE I.C.E. LIMITED"),
 ])
 def test_capitalised_list_names_are_one_organisation(process, text, core):
     doc = process(text)

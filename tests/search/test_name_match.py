@@ -289,3 +289,9 @@ def test_a_latin_surname_shaped_like_a_patronymic_is_the_surname() -> None:
         r = compare_names(query, "Коваль Олександр Петрович" if query.startswith("O") else
                           "Ветеневич Олександр Петрович", "person")
         assert r.score <= 0.6 and r.explanation["cap"] == "no_surname"
+
+
+def test_a_given_name_and_patronymic_never_join_into_another_patronymic() -> None:
+    # "Олексій Андрійович" written together is close to "Олександрович": no compound of a patronymic
+    assert compare_names("Бондаренко Олексій Андрійович", "Бондаренко Олександр Олександрович", "person").score < 0.5
+    assert compare_names("Abubakr Baghdadi", "Abu Bakr al-Baghdadi", "person").score >= 0.95  # names still join

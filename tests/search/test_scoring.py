@@ -130,3 +130,15 @@ def test_a_piece_of_the_listed_name_given_as_an_alias_finds_but_does_not_decide(
                                  ("Sa’d Sabawi Ibrahim Hasan", False)]  # one word short: still the name
     cand = score_candidate(NameQuery("Hasan Al-Tikriti", "person"), e)
     assert cand is not None and cand.score < 0.85
+
+
+def test_a_company_listed_with_its_trade_before_the_quotes_is_found_by_its_quoted_name() -> None:
+    from ai_service.search.scoring import entity_aliases
+
+    e = Entity("ua_nsdc_companies", "c1", "organization",
+               ['Публічне акціонерне товариство з виробництва вогнетривів "Комбінат "Магнезит"'])
+    assert [a for a, _ in entity_aliases(e)][1:] == ['Комбінат "Магнезит']
+    cand = score_candidate(NameQuery("Комбінат Магнезит", "organization"), e)
+    assert cand is not None and cand.score >= 0.85
+    # a legal form alone before the quotes adds nothing: the scorer drops the form anyway
+    assert len(entity_aliases(Entity("l", "c2", "organization", ['ТОВ "Агат"']))) == 1
