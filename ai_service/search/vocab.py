@@ -25,7 +25,7 @@ MIN_TOKEN = 4  # shorter tokens have too many near neighbours to expand usefully
 # Trigrams add what the one-edit delete neighbourhood cannot: two edits. In a short word, or from a
 # word the lists carry as written, two edits make another name (martin / martinez, aleksander /
 # aleksandrov, sarah / sarahba); only a long unknown word keeps that reach (~45 % less expansion
-# time per token; benchmarks/quality unchanged).
+# time per token; benchmarks/quality same or better).
 TRIGRAM_FROM = 7
 MIN_SIM = 0.8  # sharpened edit similarity (one typo in 5+ letters passes)
 MAX_EXPANSIONS = 8
