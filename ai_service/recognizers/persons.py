@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from ai_service.pipeline.document import MorphInfo, NamePart, NameForm, PersonSignal, Token
+from ai_service.recognizers.gender_reading import other_gender_reading
 from ai_service.search.weak_tokens import particle_keys
 from ai_service.text.casing import display_case
 from ai_service.text.dictionaries import mapping
@@ -353,37 +354,8 @@ def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
         it.token.script != "cyrl" or form.source not in ("morph", "dictionary")
         for it, form in zip(items, chosen) if form is not None)
     if "patronymic" not in roles:  # a patronymic tells the gender
-        person.alternative = _other_gender(parts, items, chosen, forms_per_item, person_gender)
+        person.alternative = other_gender_reading(parts, items, chosen, forms_per_item, person_gender)
     return person
-
-
-def _other_gender(parts: list[NamePart], items: list[RunItem], chosen: list[NameForm | None],
-                  forms_per_item: list[list[NameForm]], gender: str | None) -> str | None:
-    """The name read as the other gender where the words allow both: a woman's name in the nominative
-    is a man's in the genitive or accusative ("від Петренко Олександра", "за навчання Парамонова О.А.")."""
-    if gender is None:
-        return None
-    words: list[str] = []
-    changed = False
-    for part, item, form, forms in zip(parts, items, chosen, forms_per_item):
-        other = None
-        if form is not None and form.gender == gender:
-            others = [f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")]
-            other = next((f for f in others if f.cases & _OBLIQUE), None)
-            if other is None:
-                if not any(f.nominative == form.nominative for f in others):  # Петренко: a man's too
-                    return None  # Олені: a woman's word only
-            elif "nomn" not in form.cases:
-                return None  # Іванову Петру: the case the text gives is not the ambiguous one
-        if other is not None and other.nominative != form.nominative:
-            words.append(display_case(item.token.text, other.nominative, item.token.lang))
-            changed = True
-        else:
-            words.append(part.normalized)
-    return " ".join(words) if changed else None
-
-
-_OBLIQUE = frozenset({"gent", "accs"})  # the cases a man's name shares with a woman's nominative
 
 
 def is_person(items: list[RunItem], roles: tuple[str, ...]) -> bool:

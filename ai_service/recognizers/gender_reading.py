@@ -1,0 +1,44 @@
+"""The other-gender reading of a person's words, where the text allows both.
+
+A woman's name in the nominative is a man's in the genitive or accusative ("від Петренко
+Олександра", "за навчання Парамонова О.А."): the signals layer searches both readings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ai_service.pipeline.document import NameForm, NamePart
+from ai_service.text.casing import display_case
+
+if TYPE_CHECKING:  # persons.py imports this module
+    from ai_service.recognizers.persons import RunItem
+
+
+def other_gender_reading(parts: list[NamePart], items: list[RunItem], chosen: list[NameForm | None],
+                         forms_per_item: list[list[NameForm]], gender: str | None) -> str | None:
+    """The name read as the other gender where the words allow both: a woman's name in the nominative
+    is a man's in the genitive or accusative ("від Петренко Олександра", "за навчання Парамонова О.А.")."""
+    if gender is None:
+        return None
+    words: list[str] = []
+    changed = False
+    for part, item, form, forms in zip(parts, items, chosen, forms_per_item):
+        other = None
+        if form is not None and form.gender == gender:
+            others = [f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")]
+            other = next((f for f in others if f.cases & _OBLIQUE), None)
+            if other is None:
+                if not any(f.nominative == form.nominative for f in others):  # Петренко: a man's too
+                    return None  # Олені: a woman's word only
+            elif "nomn" not in form.cases:
+                return None  # Іванову Петру: the case the text gives is not the ambiguous one
+        if other is not None and other.nominative != form.nominative:
+            words.append(display_case(item.token.text, other.nominative, item.token.lang))
+            changed = True
+        else:
+            words.append(part.normalized)
+    return " ".join(words) if changed else None
+
+
+_OBLIQUE = frozenset({"gent", "accs"})  # the cases a man's name shares with a woman's nominative
