@@ -72,7 +72,6 @@ _SOFT_MALE_CASES = {"я": ("gent", "accs"), "ю": ("datv", "loct"), "ем": ("ab
 # -ов stem also the noun-type surname, which the analyzer sometimes declines so (Топіліному).
 _ADJ_OTHER = re.compile(r"^(\w{3,}[бвгґджзклмнпрстфхцчшщ])(ого|ому)$")
 _ADJ_OTHER_CASES = {"ого": ("gent", "accs"), "ому": ("datv", "loct")}
-_POSSESSIVE_STEMS = ("ов", "ев", "єв", "ін", "ин", "їн")
 
 
 def patronymic_by_suffix(word: str) -> Reading | None:
@@ -115,6 +114,8 @@ def surname_by_suffix(word: str) -> list[Reading]:
         # -овий is a common adjective-type ending (Луговий, Дубовий), -іний a rare one (Топілін)
         if stem.endswith(("ін", "ин", "їн")):
             readings += [noun, adjective]
+        elif stem.endswith(("ов", "ев", "єв")):
+            readings += [adjective, noun]
         else:
-            readings += [adjective, noun] if stem.endswith(_POSSESSIVE_STEMS) else [adjective]
+            readings.append(adjective)
     return readings
