@@ -61,10 +61,10 @@ def clear_caches(index: EmbeddedIndex) -> None:
         align._key_similarity,
         align.edit_sim,
         name_match.match_names,
-        index.vocab.expand,
         index.token_hits,
     ):
         fn.cache_clear()
+    index.vocab.cache_clear()
 
 
 def load_entities(nsdc_only: bool) -> list:

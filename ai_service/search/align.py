@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from ai_service.search import name_forms
@@ -71,6 +74,18 @@ def edit_sim(a: str, b: str) -> float:
     indel = _INDEL(a, b)
     mix = (jw + max(indel, _OSA(a, b))) / 2
     return mix if mix >= SHARP_FROM else max(0.0, mix - 2.5 * (SHARP_FROM - mix))
+
+
+def edit_sims(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    """``edit_sim(a[i], b[i])`` for every i at once (float64, the same values): three batched C
+    calls instead of a Python call per pair, for tables built over a whole vocabulary."""
+    if not len(a):
+        return np.zeros(0, dtype=np.float64)
+    jw, indel, osa = (process.cpdist(a, b, scorer=scorer, dtype=np.float64)
+                      for scorer in (jaro_winkler, _INDEL, _OSA))
+    mix = (jw + np.maximum(indel, osa)) / 2
+    sharp = np.where(mix >= SHARP_FROM, mix, np.maximum(0.0, mix - 2.5 * (SHARP_FROM - mix)))
+    return np.where(jw < _JW_FLOOR, 0.0, sharp)
 
 
 def _suffixed_form(a: str, b: str) -> bool:

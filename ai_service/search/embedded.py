@@ -18,7 +18,7 @@ from ai_service.search import name_forms
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.fusion import RankFusion
 from ai_service.search.index import EmbeddedIndex, core_tokens
-from ai_service.search.parts import INITIAL, parse_name
+from ai_service.search.parts import initial_keys
 from ai_service.search.name_match import QueryScorer
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
@@ -222,11 +222,6 @@ def _initials_agree(idx: EmbeddedIndex, pos: int, initials: frozenset[str]) -> i
     words = {w for alias, _ in idx.aliases[pos] for w in name_key(alias).split()}
     return sum(any(w.startswith(k) or (len(k) == 1 and k in name_forms.group_initials(w)) for w in words)
                for k in initials)
-
-
-def initial_keys(text: str) -> frozenset[str]:
-    """Matching keys of the initials written in a name (``Иванов А.Ю.`` -> a, iu)."""
-    return frozenset(p.key for p in parse_name(text).parts if p.kind == INITIAL)
 
 
 def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, float]]:

@@ -91,6 +91,13 @@ def _word(word: str, drop_weak: bool) -> tuple[Part, ...] | None:
     return tuple(out)
 
 
+def initial_keys(text: str) -> frozenset[str]:
+    """Matching keys of the initials written in a name (``Иванов А.Ю.`` -> a, iu)."""
+    if not any(map(_is_initial, _WORD.findall(text))):
+        return frozenset()  # most names: no initials, and no parse needed to say so
+    return frozenset(p.key for p in parse_name(text).parts if p.kind == INITIAL)
+
+
 @lru_cache(maxsize=131_072)
 def _starts_phrase(word: str) -> bool:
     """A key of ``word`` begins a multi-word legal form (most words: none; cached per word)."""

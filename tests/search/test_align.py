@@ -3,6 +3,7 @@ compound gate only skip pairs that could not have matched anyway."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -60,3 +61,15 @@ def test_known_matches_survive_the_shortcuts(query: str, listed: str) -> None:
     fast = _aligned(query, listed)
     assert fast == full
     assert len(fast) >= 2  # both parts found their counterpart
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="abdeikoqrstvжщ", max_size=12),
+                          st.text(alphabet="abdeikoqrstvжщ", max_size=12)), max_size=40))
+def test_batched_edit_similarity_is_edit_sim_exactly(pairs: list[tuple[str, str]]) -> None:
+    # The vocabulary's neighbour table uses the batch; thresholds must cut where edit_sim cuts.
+    pairs += [("petrenko", "petrneko"), ("oleksandr", "aleksandr"), ("martin", "martina")]
+    got = align.edit_sims([a for a, _ in pairs], [b for _, b in pairs])
+    assert got.dtype == np.float64
+    assert got.tolist() == [align.edit_sim(a, b) for a, b in pairs]
+    assert align.edit_sims([], []).size == 0

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ai_service.search import name_forms, weak_tokens
 from ai_service.search.align import align, part_similarity
-from ai_service.search.parts import INITIAL, NAME, PARTICLE, PATRONYMIC, parse_name
-from ai_service.text.translit import name_key
 from ai_service.search.name_match import compare_names
+from ai_service.search.parts import INITIAL, NAME, PARTICLE, PATRONYMIC, initial_keys, parse_name
+from ai_service.text.translit import name_key
 
 
 def kinds(text: str, drop_weak: bool = True) -> list[tuple[str, int]]:
@@ -87,3 +90,18 @@ def test_the_surname_a_comma_marks_is_no_patronymic() -> None:
     assert listed.parts[0].kind == NAME and listed.surname_parts == 1
     assert parse_name("IVANOV, Ivan Petrovich").parts[2].kind == PATRONYMIC
     assert compare_names("Choudry Ikram Warach", "WARAICH, Choudry Ikram", "person").score >= 0.9
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Иванов", "А.", "Ю.", "J", "Yu.", "S.A.", "Petro", "o.", "ТОВ", "bin", "Ch."]),
+                max_size=6))
+def test_initial_keys_answers_what_the_parse_does(words: list[str]) -> None:
+    # A name without an initial-looking word skips the parse; the answer must not change.
+    text = " ".join(words)
+    assert initial_keys(text) == frozenset(p.key for p in parse_name(text).parts if p.kind == INITIAL)
+
+
+def test_initial_keys_of_names() -> None:
+    assert initial_keys("Иванов А.Ю.") == {"a", "iu"}
+    assert initial_keys("Petrenko Oleksandr Vasyliovych") == frozenset()
+    assert initial_keys("Acme S.A.") == frozenset()  # dotted letters of a legal form are no initials
