@@ -61,19 +61,39 @@ _M64 = (1 << 64) - 1
 _I_SALT_2, _I_SALT_3, _I_MUL = int(_SALT_2), int(_SALT_3), int(_MUL)
 
 
-@lru_cache(maxsize=16_384)
-def embed_one(key: str, dim: int = DIM) -> np.ndarray:
-    """``embed([key])[0]`` for one query: plain-int arithmetic on ~30 n-grams is
-    cheaper than numpy's per-call overhead; same hash, same vector (read-only)."""
-    acc = [0.0] * dim
-    c = [ord(ch) for ch in f" {key} "] if key else []
-    for i in range(len(c) - 1):
-        h = ((((c[i] * _I_MUL) & _M64) ^ c[i + 1]) * _I_SALT_2) & _M64
-        acc[(h >> 33) % dim] += 1.0 if (h >> 7) & 1 else -1.0
-    for i in range(len(c) - 2):
-        h = ((((((c[i] * _I_MUL) & _M64) ^ c[i + 1]) * _I_MUL) & _M64) ^ c[i + 2])
+# n-gram -> (bucket, sign) for DIM, filled as queries meet them: names reuse a few thousand
+# bigrams and some tens of thousands of trigrams; a dict hit costs a fraction of the hash arithmetic
+# on 64-bit ints. Bounded: past the bound new n-grams are computed, not stored.
+_GRAMS: dict[str, tuple[int, float]] = {}
+_MAX_GRAMS = 200_000
+
+
+def _gram(gram: str) -> tuple[int, float]:
+    """Bucket and sign of one 2- or 3-gram, as ``embed`` hashes it (DIM dimensions)."""
+    c = [ord(ch) for ch in gram]
+    if len(c) == 2:
+        h = ((((c[0] * _I_MUL) & _M64) ^ c[1]) * _I_SALT_2) & _M64
+    else:
+        h = ((((((c[0] * _I_MUL) & _M64) ^ c[1]) * _I_MUL) & _M64) ^ c[2])
         h = (h * _I_SALT_3) & _M64
-        acc[(h >> 33) % dim] += 1.0 if (h >> 7) & 1 else -1.0
+    got = ((h >> 33) % DIM, 1.0 if (h >> 7) & 1 else -1.0)
+    if len(_GRAMS) < _MAX_GRAMS:
+        _GRAMS[gram] = got
+    return got
+
+
+@lru_cache(maxsize=16_384)
+def embed_one(key: str) -> np.ndarray:
+    """``embed([key])[0]`` for one query: ~30 n-grams looked up in a table (``_gram``) are
+    cheaper than numpy's per-call overhead; same hash, same vector (read-only)."""
+    acc = [0.0] * DIM
+    padded = f" {key} " if key else ""
+    grams = _GRAMS
+    for n in (2, 3):
+        for i in range(len(padded) - n + 1):
+            gram = padded[i : i + n]
+            bucket, sign = grams.get(gram) or _gram(gram)
+            acc[bucket] += sign
     vec = np.asarray(acc, dtype=np.float32)
     norm = float(np.sqrt(vec @ vec))
     if norm > 0:
@@ -101,6 +121,7 @@ class VectorIndex:
         self.rows = order.astype(np.int32)  # sorted position -> original row id
         self.sorted = np.ascontiguousarray(matrix[order])
         self.bounds = np.searchsorted(labels[order], np.arange(k + 1)).astype(np.int64)
+        self._bounds = self.bounds.tolist()  # plain ints: slicing with numpy scalars costs more
         self.size = n
 
     def search(self, query: np.ndarray, k: int, min_sim: float = 0.0) -> list[tuple[int, float]]:
@@ -109,15 +130,15 @@ class VectorIndex:
             return []
         near = np.argpartition(self.centroids @ query, -self.probes)[-self.probes :] \
             if self.centroids.shape[0] > self.probes else np.arange(self.centroids.shape[0])
-        bounds = self.bounds
+        bounds = self._bounds
         found_rows: list[np.ndarray] = []
         found_sims: list[np.ndarray] = []
         for c in near.tolist():
-            lo, hi = int(bounds[c]), int(bounds[c + 1])
+            lo, hi = bounds[c], bounds[c + 1]
             if hi > lo:
                 sims = self.sorted[lo:hi] @ query
-                keep = np.flatnonzero(sims >= min_sim)
-                if keep.size:  # with a threshold, most probes keep nothing
+                if sims.max() >= min_sim:  # with a threshold, most probes keep nothing
+                    keep = (sims >= min_sim).nonzero()[0]
                     found_rows.append(keep + lo)
                     found_sims.append(sims[keep])
         if not found_rows:

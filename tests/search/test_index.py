@@ -149,6 +149,24 @@ def test_vectors_are_normalized_and_deterministic() -> None:
     assert np.array_equal(embed_one("kovrikov roman"), m[0])
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("abkoqz жщї'" + chr(0x1F600)), max_size=25), min_size=1, max_size=8),
+       st.booleans())
+def test_one_query_vector_is_the_batch_vector(keys: list[str], table_full: bool) -> None:
+    # Queries embed through an n-gram table, the index in numpy: the vectors must be identical,
+    # also once the table stops growing.
+    from ai_service.search import vectors
+
+    saved = vectors._MAX_GRAMS
+    vectors._MAX_GRAMS = len(vectors._GRAMS) if table_full else saved
+    try:
+        m = embed(keys)
+        for i, key in enumerate(keys):
+            assert np.array_equal(embed_one.__wrapped__(key), m[i])
+    finally:
+        vectors._MAX_GRAMS = saved
+
+
 def test_vectors_rescue_spacing_differences() -> None:
     a, b, c = embed(["abubakr al bahdadi", "abu bakr al bahdadi", "ivan petrov"])
     assert a @ b > 0.8 > 0.3 > a @ c
