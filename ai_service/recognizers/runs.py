@@ -102,7 +102,10 @@ def _particle_before_name(tokens: list[Token], i: int, skip: set[int], caseless:
 
 
 def _given_by_position(tok: Token) -> MorphInfo:
-    return MorphInfo(forms=(NameForm("given", None, tok.text.lower(), ALL_CASES, "guess"),),
+    """A given name by its place: the analyser's given-name readings (Мадіною: Мадіна), if it
+    predicted any, and the word as written in any case."""
+    predicted = tuple(f for f in tok.morph.forms if f.role == "given") if tok.morph is not None else ()
+    return MorphInfo(forms=(*predicted, NameForm("given", None, tok.text.lower(), ALL_CASES, "guess")),
                      known_common=False, lemma=tok.text.lower())
 
 
@@ -182,11 +185,18 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (tok.kind == "word" and tok.text[:1].isupper() and tok.context is None and run
-                    and not run[-1].initial and i + 1 < n and i + 1 not in skip
-                    and name_capable(tokens[i + 1], caseless) and _has_role(tokens[i + 1], "patronymic")):
-                # "Фрідріхсон Надана Олександрівна": before a patronymic stands a given name.
+            if (tok.kind == "word" and tok.context is None and run and not run[-1].initial
+                    and (tok.text[:1].isupper() or (caseless and _plain_word(tok)))
+                    and i + 1 < n and i + 1 not in skip and _patronymic_word(tokens[i + 1], caseless)):
+                # "Фрідріхсон Надана Олександрівна", "амірханяна араік хачіковича": before a
+                # patronymic stands a given name.
                 tok.morph = _given_by_position(tok)
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            if caseless and run and not run[-1].initial and _patronymic_word(tok, caseless):
+                # "богатирьовою мадіною салманівною": in a caseless text a patronymic the dictionaries
+                # do not know (its suffix predicts it) continues the name before it.
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
@@ -229,8 +239,24 @@ def _before_given_patronymic(tokens: list[Token], i: int, skip: set[int], casele
     if tokens[i].morph is not None and str(tokens[i].morph.common_pos) not in _SURNAME_LIKE_POS:
         return False
     given, patronymic = tokens[i + 1], tokens[i + 2]
+    if caseless and _plain_word(given) and _patronymic_word(patronymic, caseless):
+        return True  # "амірханяна араік хачіковича": a given name no dictionary knows, by position
     return (name_capable(given, caseless) and name_capable(patronymic, caseless)
             and _given(given) and _has_role(patronymic, "patronymic"))
+
+
+def _plain_word(tok: Token) -> bool:
+    """A word that may be a name no dictionary knows: no context, no common reading."""
+    return (tok.kind == "word" and tok.context is None and tok.morph is not None and not tok.morph.known_common
+            and len(tok.text) > 1 and tok.text.isalpha())
+
+
+def _patronymic_word(tok: Token, caseless: bool) -> bool:
+    """A patronymic: a name-capable word with that reading, or, in a caseless text, a plain word
+    whose suffix predicts one (Хачіковича, Салманівною: no dictionary lists them)."""
+    if not _has_role(tok, "patronymic"):
+        return False
+    return name_capable(tok, caseless) or (caseless and _plain_word(tok))
 
 
 def _list_style_short_surname(tokens: list[Token], i: int, skip: set[int], caseless: bool) -> bool:

@@ -303,6 +303,13 @@ def test_english_sentence_capitals_and_particles(process, text, expected):
     # Any two Latin words outside the context dictionaries, as in an all-capitals text.
     ("salary september 2024 ghazi hammud al-ubaidi", ["Ghazi Hammud al-ubaidi"]),
     ("beneficiary: jokic, miodrag, payment for goods, ref 1862", ["Jokic Miodrag"]),
+    # A patronymic no dictionary lists (its suffix predicts it) anchors a name no dictionary
+    # knows: the word before it is the given name, the one before that the surname.
+    ("оплата за навчання амірханяна араік хачіковича згідно договору", ["Амірханян Араік Хачікович"]),
+    ("оплата згідно договору з богатирьовою мадіною салманівною", ["Богатирьова Мадіна Салманівна"]),
+    ("одержувач виталий юрийовыч захарченко, без пдв", ["Виталий Юрийовыч Захарченко"]),
+    # Without a patronymic, two unknown lower-case words stay words.
+    ("оплата за навчання амірханяна араік згідно договору", []),
 ])
 def test_caseless_unknown_surname_beside_given_name(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
