@@ -57,7 +57,7 @@ def surname_word(tok: Token | None) -> bool:
 
 def _lower_initials(tokens: list[Token], initials: dict[int, int]) -> dict[int, int]:
     """Initials written in lower case (``соловйов с. а.``, ``о.в. мольський``) in a lower-case
-    text: a letter and a dot are initials only in a chain standing beside a surname-like word,
+    text: a letter and a dot are initials only in a chain standing beside a name-like word,
     so that ``м. київ``, ``2024 р.`` and ``в т.ч. пдв`` stay abbreviations."""
     out: dict[int, int] = {}
     n, k = len(tokens), 0
@@ -67,10 +67,18 @@ def _lower_initials(tokens: list[Token], initials: dict[int, int]) -> dict[int, 
         while j < n and j not in initials and (e := initial_end(tokens, j, lower=True)) is not None:
             chain[j] = e
             j = e
-        if chain and (surname_word(tokens[k - 1] if k else None) or surname_word(tokens[j] if j < n else None)):
+        before, after = (tokens[k - 1] if k else None), (tokens[j] if j < n else None)
+        if chain and (name_reading_word(before) or name_reading_word(after)):
             out.update(chain)
         k = j if chain else k + 1
     return out
+
+
+def name_reading_word(tok: Token | None) -> bool:
+    """A word with name readings only, of any role: the surname beside lower-case initials may be one
+    the analyser reads as a given name (хабібі м., абді а.: Habibi, Abdi)."""
+    return (tok is not None and tok.kind == "word" and tok.context is None and tok.morph is not None
+            and not tok.morph.known_common and len(tok.text) > 1 and bool(tok.morph.forms))
 
 
 def _capital_letter(tok: Token) -> bool:

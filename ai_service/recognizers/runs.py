@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ai_service.pipeline.document import MorphInfo, NameForm, Token
-from ai_service.recognizers.initials import find_initials, surname_word
+from ai_service.recognizers.initials import find_initials, name_reading_word, surname_word
 from ai_service.recognizers.persons import RunItem, lower_particle
 
 TRUSTED_SOURCES = frozenset({"morph", "dictionary"})
@@ -169,7 +169,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
             # none yet (А. К), not after one (ЗВЕРЕВА А.Ю. ПО СЧЕТУ): its capital says nothing there.
             if (tok.kind == "word" and (tok.context is None or (tok.context == "stop" and not (
                     caseless and any(not it.initial for it in run))))
-                    and (tok.text[:1].isupper() or (caseless and beside_initial and surname_word(tok)))
+                    and (tok.text[:1].isupper() or (caseless and beside_initial and name_reading_word(tok)))
                     and (beside_initial or _before_given_patronymic(tokens, i, skip, caseless)
                          or _after_given_patronymic(run))):
                 tok.morph = _surname_by_position(tok)

@@ -319,6 +319,11 @@ def test_caseless_unknown_surname_beside_given_name(process, text, expected):
     ("соловйов с. а. - повернення позики", ["Соловйов С. А."]),
     ("оплата за послуги згідно рах. №4059 від 13.02.2024, о.в. мольський", ["О. В. Мольський"]),
     ("переказ андріанову м. м. на картковий рахунок", ["Андріанов М. М."]),
+    # The surname beside them may be one the analyser reads only as a given name (Arabic names).
+    ("оплата за навчання хабібі м. згідно договору №520/12-23", ["Хабібі М."]),
+    ("переказ абді а. на картковий рахунок", ["Абді А."]),
+    ("поповнення рахунку від алібабаєї м., сума 86183,24 грн", ["Алібабаєї М."]),
+    ("оплата за навчання м. київ", []),
     # All capitals: the stop word after the initials is no part of the name.
     ("ОПЛАТА В ПОЛЬЗУ ЗВЕРЕВА А.Ю. ПО СЧЕТУ №7071", ["Зверев А. Ю."]),
     # Letters with dots that are abbreviations stay so: місто, рік, у тому числі.
