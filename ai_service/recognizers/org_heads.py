@@ -55,7 +55,7 @@ def _glued(tokens: list[Token], j: int) -> bool:
     return 0 < j < len(tokens) - 1 and tokens[j - 1].end == tokens[j].start and tokens[j].end == tokens[j + 1].start
 
 
-def before_head(tokens: list[Token], h: int, taken: set[int] | frozenset[int]) -> int:
+def before_head(tokens: list[Token], h: int, taken: set[int] | frozenset[int], caseless: bool = False) -> int:
     """Index where the name headed at ``h`` starts (``h`` itself when nothing precedes)."""
     picked: list[int] = []
     j = h - 1
@@ -67,7 +67,13 @@ def before_head(tokens: list[Token], h: int, taken: set[int] | frozenset[int]) -
             break
         picked.append(j)
         j -= 1
-    # The name starts at its first capitalised word: "державний" alone starts nothing.
+    # The name starts at its first capitalised word: "державний" alone starts nothing. With
+    # ``caseless`` (no capitals, the head in its dictionary form) the words before the head name it
+    # when one of them may be a name (самарський державний медичний університет), not when all are
+    # common words (державний медичний університет).
+    if caseless and any(tokens[k].morph is not None and tokens[k].morph.forms and not tokens[k].morph.known_common
+                        for k in picked):
+        return picked[-1]
     while picked and not _capitalised(tokens[picked[-1]]):
         picked.pop()
     return picked[-1] if picked else h

@@ -204,7 +204,9 @@ def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[
     """The name around a head noun (see ``org_heads``), or None for a common noun (lower case in
     a normally written text, or a lone head noun)."""
     h = span.first
-    start = before_head(tokens, h, taken)
+    # Caseless, only a head in its dictionary form: a payment names its payee in the nominative
+    # ("на рахунок самарський державний медичний університет"), prose does not ("в державному університеті").
+    start = before_head(tokens, h, taken, caseless and tokens[h].text.lower() == (span.value or "").lower())
     after = span.last + 1
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)  # Міжнародний фонд "Відродження"

@@ -96,6 +96,11 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("оплата taloon company по счету №7437 от 28.07.2023", "Co", "taloon"),
     ("wire transfer to general directorate of military counterintelligence under contract 896/4-24", None,
      "directorate of military counterintelligence"),
+    # ... and back from a head noun, when a word before it reads as a name (a place, a person)
+    ("передоплата самарський державний медичний університет згідно договору №304/5-23", None,
+     "самарський державний медичний університет"),
+    ("на рахунок волгоградський державний соціально-педагогічний університет за договором", None,
+     "волгоградський державний соціально-педагогічний університет"),
     # banks: stacked forms before the name (АТ КБ, JSC CB) are forms, never the name itself
     ("Оплата через АТ КБ ПриватБанк, одержувач Петренко Іван", "КБ", "ПриватБанк"),
     ("Перевод в ООО КБ Альфа-Банк по договору", "КБ", "Альфа-Банк"),
@@ -349,3 +354,5 @@ def test_initials_without_dots(process, text, expected):
 def test_a_lone_head_noun_in_a_lower_case_text_is_no_organisation(process):
     doc = process("оплата за навчання в університеті згідно договору")
     assert doc.organizations == [] and doc.persons == []
+    # common adjectives before it name nothing either
+    assert process("оплата за навчання в державному медичному університеті").organizations == []
