@@ -37,6 +37,19 @@ def head_forms() -> frozenset[str]:
     return frozenset(f["abbr"] for f in json_data("names/legal_forms.json") if f.get("position") == "head")
 
 
+@lru_cache(maxsize=1)
+def head_dictionary_forms() -> frozenset[str]:
+    """Head nouns as a dictionary writes them, lower case: the nominative of a Ukrainian or Russian
+    head (університет, not університеті), every form of one that does not decline (компані, company)."""
+    out: set[str] = set()
+    for f in json_data("names/legal_forms.json"):
+        if f.get("position") == "head":
+            out.add(f["abbr"].lower())
+            if f.get("language") not in ("uk", "ru"):
+                out.update(v.lower() for v in f["variants"])
+    return frozenset(out)
+
+
 def head_indexes(spans: list[ContextSpan]) -> frozenset[int]:
     heads = head_forms()
     return frozenset(j for s in spans if s.category == "legal_form" and s.value in heads
@@ -63,7 +76,8 @@ def before_head(tokens: list[Token], h: int, taken: set[int] | frozenset[int], c
         tok = tokens[j]
         if tok.kind != "word" or tok.context not in (None, "bank_name"):  # VTB Bank
             break
-        if not (_capitalised(tok) or _adjective(tok)):
+        if not (_capitalised(tok) or _adjective(tok)
+                or (caseless and tok.morph is not None and not tok.morph.known_common)):
             break
         picked.append(j)
         j -= 1

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ai_service.pipeline.document import ContextSpan, Token
-from ai_service.recognizers.org_heads import OF_LINKS, before_head, complement, head_forms, head_indexes
+from ai_service.recognizers.org_heads import (OF_LINKS, before_head, complement, head_dictionary_forms, head_forms,
+                                              head_indexes)
 from ai_service.text.bank_names import bank_nominative
 from ai_service.text.dictionaries import json_data
 
@@ -206,7 +207,7 @@ def _headed(tokens: list[Token], span: ContextSpan, text: str, heads: frozenset[
     h = span.first
     # Caseless, only a head in its dictionary form: a payment names its payee in the nominative
     # ("на рахунок самарський державний медичний університет"), prose does not ("в державному університеті").
-    start = before_head(tokens, h, taken, caseless and tokens[h].text.lower() == (span.value or "").lower())
+    start = before_head(tokens, h, taken, caseless and tokens[h].text.lower() in head_dictionary_forms())
     after = span.last + 1
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)  # Міжнародний фонд "Відродження"
