@@ -156,11 +156,13 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (caseless and surname_word(tok)
+            if (caseless and name_reading_word(tok)
                     and ((run and not run[-1].initial and _given(run[-1].token))
                          or (not run and nxt is not None and _given(nxt) and name_capable(nxt, caseless)))):
-                # "john smith", "dudal anton": in a caseless text an unknown word right after
-                # (or, starting a run, right before) a known given name is its surname.
+                # "john smith", "dudal anton", "занджірей мохаммад-алі": in a caseless text an unknown
+                # word right after (or, starting a run, right before) a known given name is its surname.
+                if not surname_word(tok):
+                    tok.morph = _surname_by_position(tok)  # the analyser read it as a given name only
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue

@@ -306,6 +306,7 @@ def test_english_sentence_capitals_and_particles(process, text, expected):
     # Surname first before a known given name, in either script.
     ("payment to dudal anton for services", ["Dudal Anton"]),
     ("переказ дудалю антону", ["Дудаль Антон"]),
+    ("одержувач занджірей мохаммад-алі, без пдв", ["Занджірей Мохаммад-Алі"]),  # read as a given name only
     ("rent payment john smith march", ["John Smith"]),
     # Any two Latin words outside the context dictionaries, as in an all-capitals text.
     ("salary september 2024 ghazi hammud al-ubaidi", ["Ghazi Hammud al-ubaidi"]),
