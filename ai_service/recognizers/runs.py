@@ -156,7 +156,7 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue
-            if (caseless and name_reading_word(tok)
+            if (caseless and name_reading_word(tok) and not _has_role(tok, "patronymic")
                     and ((run and not run[-1].initial and _given(run[-1].token))
                          or (not run and nxt is not None and _given(nxt) and name_capable(nxt, caseless)))):
                 # "john smith", "dudal anton", "занджірей мохаммад-алі": in a caseless text an unknown
