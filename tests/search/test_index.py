@@ -105,6 +105,15 @@ def test_vocabulary_reaches_two_edits_only_from_long_unknown_words() -> None:
     assert "martin" in dict(v.expand("martinn"))  # one edit is always in reach
 
 
+def test_vocabulary_finds_one_typo_in_a_five_letter_word() -> None:
+    # A swap in five letters scores ~0.8 sharpened (qruin / qurin: 0.795): still an expansion.
+    v = Vocabulary(["qurin", "popov", "kovalenko"])
+    assert "qurin" in dict(v.expand("qruin"))  # Чруин / Чурін
+    assert "popov" in dict(v.expand("popvo"))
+    assert "popov" not in dict(v.expand("pupov"))  # a changed vowel near the start: another name
+    assert "qruin" not in v.ids and v.expand("qurin")[0] == ("qurin", 1.0)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("abcdeoqzабвгґєїіщ'$-" + chr(0x1F600)), min_size=1, max_size=14))
 def test_query_trigram_codes_equal_the_index_encoding(token: str) -> None:
@@ -135,8 +144,9 @@ def test_batched_prefilter_keeps_every_neighbour_edit_sim_passes(
     for at, letter, how in edits:  # near neighbours too: one substitution, deletion or insertion
         i = at % len(token)
         others.append(token[:i] + {"s": letter, "d": "", "i": letter + token[i]}[how] + token[i + 1:])
-    expected = [(o, edit_sim(token, o)) for o in others if edit_sim(token, o) >= vocab_module.MIN_SIM]
-    assert Vocabulary._close(token, others) == expected
+    for min_sim in (vocab_module.MIN_SIM, vocab_module.ONE_EDIT_MIN_SIM):
+        expected = [(o, edit_sim(token, o)) for o in others if edit_sim(token, o) >= min_sim]
+        assert Vocabulary._close(token, others, min_sim) == expected
 
 
 def test_vectors_are_normalized_and_deterministic() -> None:
