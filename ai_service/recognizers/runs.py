@@ -87,6 +87,16 @@ def _short_caps_in_caps_name(tok: Token, run: list[RunItem], nxt: Token | None) 
                and ((len(t.text) >= 4 and t.text.isupper()) or _given(t)) for t in (prev, nxt))
 
 
+def _caps_stop_word_surname(tok: Token, run: list[RunItem], nxt: Token | None) -> bool:
+    """``Quan YOU``, ``Lee AN``: in a normally written text a short Latin word in capitals after a
+    lone capitalised name word, with no capitalised word after it, is the surname the capitals
+    mark, though it spells a common word (Anna AND Peter stays two people)."""
+    return (len(run) == 1 and not run[0].initial and tok.kind == "word" and tok.script == "latn"
+            and tok.context == "stop" and 2 <= len(tok.text) <= 3 and tok.text.isupper()
+            and run[0].token.script == "latn" and run[0].token.text[:1].isupper()
+            and not run[0].token.text.isupper() and (nxt is None or not nxt.text[:1].isupper()))
+
+
 def _particle_prefixed(word: str) -> bool:
     """``al-Baghdadi``, ``bin-Laden``, ``ad-Din``: a lower-case particle joined to a capitalised name."""
     _, dash, rest = word.partition("-")
@@ -140,6 +150,11 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 continue
             nxt = tokens[i + 1] if i + 1 < n and i + 1 not in skip else None
             if name_capable(tok, caseless) or (not caseless and _short_caps_in_caps_name(tok, run, nxt)):
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            if not caseless and _caps_stop_word_surname(tok, run, nxt):
+                tok.morph = _surname_by_position(tok)
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
                 continue

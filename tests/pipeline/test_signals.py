@@ -290,6 +290,10 @@ ENGLISH_CASES = [
     # A known given name opening the text is still a name; so is a capitalised word mid-sentence.
     ("Maria paid for the services", ["Maria"]),
     ("Payment to ivan PETROV for services", ["Ivan Petrov"]),
+    # A short surname in capitals that spells a common word is still the surname (Quan YOU) ...
+    ("Transfer to Quan YOU per contract 695/6-25", ["Quan You"]),
+    # ... but a capitalised common word between two names joins nothing.
+    ("Payment for Anna AND Peter", ["Anna", "Peter"]),
 ]
 
 
