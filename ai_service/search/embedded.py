@@ -22,7 +22,7 @@ from ai_service.search.parts import initial_keys
 from ai_service.search.name_match import QueryScorer
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
-from ai_service.text.translit import name_key
+from ai_service.text.translit import name_key, swapped_digraph_keys
 
 MAX_LEXICAL = 30  # entities kept from token retrieval
 MIN_LEXICAL = 8  # ... of which this many beside an exact hit (near names are context)
@@ -213,6 +213,7 @@ class EmbeddedBackend:
 
 
 SPACING_FACTOR = 0.9  # joined/split tokens are a guess about spacing
+SWAP_FACTOR = 0.9  # ... and letters swapped across a digraph (Elhsani: ELSHANI) one about a typo
 
 
 def _initials_agree(idx: EmbeddedIndex, pos: int, initials: frozenset[str]) -> int:
@@ -227,7 +228,8 @@ def _initials_agree(idx: EmbeddedIndex, pos: int, initials: frozenset[str]) -> i
 def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, float]]:
     """Query tokens with weights, plus spacing variants the vocabulary knows:
     adjacent tokens joined ("abu bakr" -> "abubakr") and a token split in two
-    ("abubakr" -> "abu", "bakr")."""
+    ("abubakr" -> "abu", "bakr"); and an unknown token's letters swapped back into
+    a digraph ("elhsani" -> "elwani", the key of ELSHANI)."""
     out = [(t, 1.0) for t in dict.fromkeys(tokens) if len(t) > 1]  # initials retrieve everything
     ids = idx.vocab.ids
     for a, b in zip(tokens, tokens[1:]):
@@ -239,4 +241,6 @@ def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, floa
                 if t[:i] in ids and t[i:] in ids:
                     out += [(t[:i], SPACING_FACTOR), (t[i:], SPACING_FACTOR)]
                     break
+        if t not in ids and "h" in t:
+            out += [(k, SWAP_FACTOR) for k in swapped_digraph_keys(t) if k in ids]
     return out

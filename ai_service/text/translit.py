@@ -297,6 +297,24 @@ def name_key(text: str) -> str:
     return " ".join(_TOKENS.findall(_DOUBLE_ANY.sub(_first_group, s)))
 
 
+# The h-digraphs the Latin folds turn into one sound (sh -> w, kh -> h, zh -> j, …), swapped: a
+# key keeps "hs" only where a writer swapped the letters (ts / st is an ordinary pair both ways).
+_SWAPPED_PAIRS = frozenset(a[::-1] for a, _ in (*_LATIN_STEPS, *_LATIN_STEPS_2) if len(a) == 2 and a[1] == "h")
+
+
+def swapped_digraph_keys(key: str) -> list[str]:
+    """Keys of ``key`` with one pair of neighbours swapped back into a digraph (elhsani -> elshani
+    -> elwani): a swap across a digraph changes the key by more than one letter, so a one-letter
+    typo search cannot find it."""
+    out: list[str] = []
+    for i in range(len(key) - 1):
+        if key[i : i + 2] in _SWAPPED_PAIRS:
+            swapped = name_key(key[:i] + key[i + 1] + key[i] + key[i + 2 :])
+            if swapped != key and swapped not in out:
+                out.append(swapped)
+    return out
+
+
 def key_tokens(text: str) -> tuple[str, ...]:
     """``name_key`` split into tokens (cached through ``name_key``)."""
     return tuple(name_key(text).split())

@@ -192,3 +192,14 @@ def test_entities_sharing_one_token_are_rescored_only_to_fill_in() -> None:
     idx = EmbeddedIndex.build(both[:1] + one + ivans)  # both words equally common
     found = [idx.entities[p].entity_id for p in EmbeddedBackend._lexical(idx, ["ivan", "petrenko"], None)]
     assert found[0] == "b1" and len(found) == MIN_COVERED and found[1][0] in "si"
+
+
+def test_letters_swapped_across_a_digraph_are_a_typo() -> None:
+    # ELSHANI's key folds "sh" (elwani); a writer's "Elhsani" keeps "hs": one swap, but no one-letter
+    # neighbour of the key. The swapped-back key finds it among namesakes sharing the given name.
+    namesakes = [_e("ofac_sdn", str(i), "person", [f"{s}, Gafur"]) for i, s in
+                 enumerate(["RAHIMOV", "KARIMOV", "NAZAROV", "ELSHANI"])]
+    backend = EmbeddedBackend(EmbeddedIndex.build(namesakes), vector_retrieval=False)
+    res = search(backend, "Gafur Elhsani")
+    assert res[0].entity.names == ["ELSHANI, Gafur"] and res[0].score >= 0.9
+    assert search(backend, "Gafur Elshani")[0].score == 1.0

@@ -198,3 +198,12 @@ def test_uncached_key_is_fast() -> None:
     per_call = (time.perf_counter() - started) / len(words)
     # ~3-5 µs measured; a generous bound so a loaded CI box does not flake.
     assert per_call < 50e-6
+
+
+def test_swapped_digraph_keys() -> None:
+    from ai_service.text.translit import swapped_digraph_keys
+
+    assert name_key("ELSHANI") == "elwani" and swapped_digraph_keys(name_key("Elhsani")) == ["elwani"]
+    assert swapped_digraph_keys(name_key("Hkarkiv")) == [name_key("Kharkiv")]
+    assert swapped_digraph_keys(name_key("Mistos")) == []  # s-t is an ordinary pair, either way round
+    assert swapped_digraph_keys(name_key("Petrenko")) == []
