@@ -179,13 +179,18 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         # "Петрнеко О." against Петренко Олександр: a surname spelled otherwise and a letter
         # for the given name fit thousands of people — worth a review, never a hold.
         score, cap = FUZZY_WITH_INITIALS_CAP, "initials_with_inexact_name"
-    elif qp.significant == 1 and lp.significant >= 2 and score > _single_part_cap(base, missing, coverage):
-        # A lone surname (or one-word name: "Blue" of Blue Trading vs BLUE DREAM) is never
-        # proof; a fuzzy one even less, and the more of the listed name it leaves
-        # unexplained, the less.
+    elif qp.significant == 1 and _words_beyond_particles(lp) >= 2 and score > _single_part_cap(base, missing, coverage):
+        # A lone surname (or one-word name: "Blue" of Blue Trading vs BLUE DREAM; "Development"
+        # of TECHNOLOGY AND DEVELOPMENT GROUP) is never proof; a fuzzy one even less, and the
+        # more of the listed name it leaves unexplained, the less.
         score, cap = _single_part_cap(base, missing, coverage), "single_part_query"
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
     return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
+
+
+def _words_beyond_particles(lp: ParsedName) -> int:
+    """Parts of a listed name that say something: its significant ones and its descriptive words."""
+    return len(lp.parts) - sum(1 for p in lp.parts if p.kind == PARTICLE)
 
 
 def _second_initial(qp: ParsedName, used_q: int, i: int) -> bool:
