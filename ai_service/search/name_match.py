@@ -179,7 +179,8 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         # "Петрнеко О." against Петренко Олександр: a surname spelled otherwise and a letter
         # for the given name fit thousands of people — worth a review, never a hold.
         score, cap = FUZZY_WITH_INITIALS_CAP, "initials_with_inexact_name"
-    elif qp.significant == 1 and _words_beyond_particles(lp) >= 2 and score > _single_part_cap(base, missing, coverage):
+    elif qp.significant == 1 and (lp.significant >= 2 or _words_beyond_particles(lp) > _words_beyond_particles(qp)) \
+            and score > _single_part_cap(base, missing, coverage):
         # A lone surname (or one-word name: "Blue" of Blue Trading vs BLUE DREAM; "Development"
         # of TECHNOLOGY AND DEVELOPMENT GROUP) is never proof; a fuzzy one even less, and the
         # more of the listed name it leaves unexplained, the less.
@@ -189,7 +190,7 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
 
 
 def _words_beyond_particles(lp: ParsedName) -> int:
-    """Parts of a listed name that say something: its significant ones and its descriptive words."""
+    """Parts of a name that say something: its significant ones and its descriptive words."""
     return len(lp.parts) - sum(1 for p in lp.parts if p.kind == PARTICLE)
 
 

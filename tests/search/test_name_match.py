@@ -108,6 +108,7 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     # one word against a listed name of that word and descriptive ones: a review at most, never a hold
     ("development", "TECHNOLOGY AND DEVELOPMENT GROUP LIMITED", "organization", (0.5, 0.75)),
     ("Green", "Green Foods LLC", "organization", (0.5, 0.75)),
+    ("Green Foods", "Green Foods LLC", "organization", EXACT),  # the descriptive word given too
     ("Экострой", "CASTOR", "organization", (0.0, 0.6)),  # a consonant skeleton is no cross-script match
     # one stem, two roots: a block of letters at one end is another word, not a typo
     ("Укртелеком", 'Акціонерне товариство "Кримтелеком"', "organization", (0.0, 0.6)),
