@@ -22,7 +22,8 @@ from ai_service.search.parts import initial_keys
 from ai_service.search.name_match import QueryScorer
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
-from ai_service.text.translit import name_key, swapped_digraph_keys
+from ai_service.search.vocab import MIN_TOKEN
+from ai_service.text.translit import name_key, transposed_keys
 
 MAX_LEXICAL = 30  # entities kept from token retrieval
 MIN_LEXICAL = 8  # ... of which this many beside an exact hit (near names are context)
@@ -92,9 +93,11 @@ class EmbeddedBackend:
         for ident in query.ids:
             found.add(R_ID, self._filter(idx, idx.lookup_id(ident.value), query.lists))
         initials_of: dict[str, frozenset[str]] = {}  # matching key -> keys of the initials written in it
+        written_of: dict[str, list[str]] = {}  # matching key -> its words as written
         for t in texts:
             if key := name_key(t):
                 initials_of[key] = initials_of.get(key, frozenset()) | initial_keys(t)
+                written_of.setdefault(key, t.split())
         keys = list(initials_of)
         for key in keys:
             core = core_tokens(key)[:MAX_QUERY_TOKENS]
@@ -102,7 +105,7 @@ class EmbeddedBackend:
                 exact = self._filter(idx, idx.lookup_exact(core), query.lists)
                 found.add(R_EXACT, exact)
                 # With an exact hit the answer is known; near names are context only.
-                lexical = self._lexical(idx, core, query.lists, initials_of[key])
+                lexical = self._lexical(idx, core, query.lists, initials_of[key], written_of[key])
                 found.add(R_FUZZY, lexical[: MIN_LEXICAL if exact else MAX_LEXICAL])
         scorer = QueryScorer()  # one per search: the candidates share their parts
         scored = self._rescore(idx, query, found, {}, scorer)
@@ -144,7 +147,7 @@ class EmbeddedBackend:
 
     @staticmethod
     def _lexical(idx: EmbeddedIndex, tokens: list[str], lists: frozenset[str] | None,
-                 initials: frozenset[str] = frozenset()) -> list[int]:
+                 initials: frozenset[str] = frozenset(), written: list[str] = ()) -> list[int]:
         """Entities ranked by IDF-weighted overlap of (fuzzily expanded) tokens.
 
         Each query token contributes its best expansion per entity
@@ -155,7 +158,7 @@ class EmbeddedBackend:
         listed Ivanovs) before a cut.
         """
         per_token: list[tuple[np.ndarray, np.ndarray]] = []  # (entity positions, best weight)
-        query_tokens = _query_tokens(idx, [t for t in tokens if t not in initials])
+        query_tokens = _query_tokens(idx, [t for t in tokens if t not in initials], written)
         for tok, factor in query_tokens:
             pos, wts = idx.token_hits(tok)
             if pos.size:
@@ -213,7 +216,7 @@ class EmbeddedBackend:
 
 
 SPACING_FACTOR = 0.9  # joined/split tokens are a guess about spacing
-SWAP_FACTOR = 0.9  # ... and letters swapped across a digraph (Elhsani: ELSHANI) one about a typo
+SWAP_FACTOR = 0.9  # ... and letters swapped back (Elhsani: ELSHANI) one about a typo
 
 
 def _initials_agree(idx: EmbeddedIndex, pos: int, initials: frozenset[str]) -> int:
@@ -225,11 +228,11 @@ def _initials_agree(idx: EmbeddedIndex, pos: int, initials: frozenset[str]) -> i
                for k in initials)
 
 
-def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, float]]:
+def _query_tokens(idx: EmbeddedIndex, tokens: list[str], written: list[str] = ()) -> list[tuple[str, float]]:
     """Query tokens with weights, plus spacing variants the vocabulary knows:
     adjacent tokens joined ("abu bakr" -> "abubakr") and a token split in two
-    ("abubakr" -> "abu", "bakr"); and an unknown token's letters swapped back into
-    a digraph ("elhsani" -> "elwani", the key of ELSHANI)."""
+    ("abubakr" -> "abu", "bakr"); and, for an unknown word as ``written``, its letters
+    swapped back across a digraph ("Elhsani" -> "elwani", the key of ELSHANI)."""
     out = [(t, 1.0) for t in dict.fromkeys(tokens) if len(t) > 1]  # initials retrieve everything
     ids = idx.vocab.ids
     for a, b in zip(tokens, tokens[1:]):
@@ -241,6 +244,15 @@ def _query_tokens(idx: EmbeddedIndex, tokens: list[str]) -> list[tuple[str, floa
                 if t[:i] in ids and t[i:] in ids:
                     out += [(t[:i], SPACING_FACTOR), (t[i:], SPACING_FACTOR)]
                     break
-        if t not in ids and "h" in t:
-            out += [(k, SWAP_FACTOR) for k in swapped_digraph_keys(t) if k in ids]
+    for word in written:
+        # A typed swap across a digraph (Elhsani for ELSHANI, CHIEWSHE for CHIWESHE) moves the key
+        # further than the one-letter neighbours reach: the swapped-back word's key, if listed.
+        key = name_key(word)
+        if len(key) >= MIN_TOKEN and key not in ids and key in tokens:
+            near = {t for t, _ in idx.vocab.expand(key)}
+            # The key's own neighbours swapped too: a swap in four letters (AFIZ for FAIZ) sharpens
+            # below any edit-similarity threshold a typo search can afford.
+            swaps = dict.fromkeys([*transposed_keys(word), *(key[:i] + key[i + 1] + key[i] + key[i + 2 :]
+                                                             for i in range(len(key) - 1) if key[i] != key[i + 1])])
+            out += [(k, SWAP_FACTOR) for k in swaps if k in ids and k not in near]
     return out

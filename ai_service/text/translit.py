@@ -297,21 +297,37 @@ def name_key(text: str) -> str:
     return " ".join(_TOKENS.findall(_DOUBLE_ANY.sub(_first_group, s)))
 
 
-# The h-digraphs the Latin folds turn into one sound (sh -> w, kh -> h, zh -> j, …), swapped: a
-# key keeps "hs" only where a writer swapped the letters (ts / st is an ordinary pair both ways).
-_SWAPPED_PAIRS = frozenset(a[::-1] for a, _ in (*_LATIN_STEPS, *_LATIN_STEPS_2) if len(a) == 2 and a[1] == "h")
+_name_key = name_key.__wrapped__  # the same function, around the cache
+# Latin letter pairs the key folds into one letter or drops (sh -> w, ie -> e, ck -> k, …): only a
+# swap that makes or breaks one of them moves the key by more than a swap of two key letters.
+_FOLD_PAIRS = frozenset({a for a, _ in (*_LATIN_STEPS, *_LATIN_STEPS_2) if len(a) == 2} | {"ie", "ii", "sc", "yo"})
 
 
-def swapped_digraph_keys(key: str) -> list[str]:
-    """Keys of ``key`` with one pair of neighbours swapped back into a digraph (elhsani -> elshani
-    -> elwani): a swap across a digraph changes the key by more than one letter, so a one-letter
-    typo search cannot find it."""
+def transposed_keys(word: str) -> list[str]:
+    """Keys of a Latin ``word`` as typed with two neighbouring letters swapped back, where the swap
+    makes or breaks a folded pair: the key then moves by more than a letter (Elhsani -> Elshani:
+    elwani; CHIEWSHE -> CHIWESHE: qivewe) and no one-letter neighbour of the typed key reaches it.
+    Cyrillic letters map one to one to key letters: their swaps are the key's own. Keys of one
+    token only; computed around the key cache (most are no one's name)."""
+    low = word.lower()
+    if not low.isascii():
+        return []
+    pairs = _FOLD_PAIRS
     out: list[str] = []
-    for i in range(len(key) - 1):
-        if key[i : i + 2] in _SWAPPED_PAIRS:
-            swapped = name_key(key[:i] + key[i + 1] + key[i] + key[i + 2 :])
-            if swapped != key and swapped not in out:
-                out.append(swapped)
+    base: str | None = None
+    for i in range(len(low) - 1):
+        a, b = low[i], low[i + 1]
+        before = low[i - 1] if i else ""
+        after = low[i + 2] if i + 2 < len(low) else ""
+        # Every pair the swap makes or breaks holds a or b: before it, and after it.
+        if a == b or not (a + b in pairs or b + a in pairs or before + a in pairs or before + b in pairs
+                          or b + after in pairs or a + after in pairs) or not (a.isalpha() and b.isalpha()):
+            continue
+        if base is None:
+            base = _name_key(low)
+        key = _name_key(low[:i] + b + a + low[i + 2 :])
+        if key != base and " " not in key and key not in out:
+            out.append(key)
     return out
 
 

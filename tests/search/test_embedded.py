@@ -203,3 +203,19 @@ def test_letters_swapped_across_a_digraph_are_a_typo() -> None:
     res = search(backend, "Gafur Elhsani")
     assert res[0].entity.names == ["ELSHANI, Gafur"] and res[0].score >= 0.9
     assert search(backend, "Gafur Elshani")[0].score == 1.0
+
+
+def test_letters_swapped_next_to_a_digraph_are_a_typo() -> None:
+    # CHIEWSHE for CHIWESHE: the keys (qevwe, qivewe) are two edits apart, the words one swap.
+    namesakes = [_e("ofac_sdn", str(i), "person", [f"{s}, George"]) for i, s in
+                 enumerate(["SMITH", "JONES", "BROWN", "CHIWESHE"])]
+    backend = EmbeddedBackend(EmbeddedIndex.build(namesakes), vector_retrieval=False)
+    res = search(backend, "CHIEWSHE, George")
+    assert res[0].entity.names == ["CHIWESHE, George"] and res[0].score >= 0.9
+
+
+def test_a_swap_in_a_short_word_is_a_typo() -> None:
+    # AFIZ for FAIZ: four letters with a swap sharpen below the typo threshold; the swapped-back key finds it.
+    people = [_e("un", str(i), "person", [n]) for i, n in enumerate(["FAIZ", "HAFIZ MUHAMMAD SAEED", "FAIZA"])]
+    backend = EmbeddedBackend(EmbeddedIndex.build(people), vector_retrieval=False)
+    assert search(backend, "AFIZ")[0].entity.names == ["FAIZ"]
