@@ -23,7 +23,7 @@ from ai_service.search.name_match import QueryScorer
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
 from ai_service.search.vocab import MIN_TOKEN
-from ai_service.text.translit import name_key, transposed_keys
+from ai_service.text.translit import name_key, swapped_neighbours, transposed_keys
 
 MAX_LEXICAL = 30  # entities kept from token retrieval
 MIN_LEXICAL = 8  # ... of which this many beside an exact hit (near names are context)
@@ -252,7 +252,6 @@ def _query_tokens(idx: EmbeddedIndex, tokens: list[str], written: list[str] = ()
             near = {t for t, _ in idx.vocab.expand(key)}
             # The key's own neighbours swapped too: a swap in four letters (AFIZ for FAIZ) sharpens
             # below any edit-similarity threshold a typo search can afford.
-            swaps = dict.fromkeys([*transposed_keys(word), *(key[:i] + key[i + 1] + key[i] + key[i + 2 :]
-                                                             for i in range(len(key) - 1) if key[i] != key[i + 1])])
+            swaps = dict.fromkeys([*transposed_keys(word), *swapped_neighbours(key)])
             out += [(k, SWAP_FACTOR) for k in swaps if k in ids and k not in near]
     return out

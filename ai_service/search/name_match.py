@@ -189,9 +189,9 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
     return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
 
 
-def _words_beyond_particles(lp: ParsedName) -> int:
+def _words_beyond_particles(name: ParsedName) -> int:
     """Parts of a name that say something: its significant ones and its descriptive words."""
-    return len(lp.parts) - sum(1 for p in lp.parts if p.kind == PARTICLE)
+    return len(name.parts) - sum(1 for p in name.parts if p.kind == PARTICLE)
 
 
 def _second_initial(qp: ParsedName, used_q: int, i: int) -> bool:

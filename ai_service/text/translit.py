@@ -303,6 +303,11 @@ _name_key = name_key.__wrapped__  # the same function, around the cache
 _FOLD_PAIRS = frozenset({a for a, _ in (*_LATIN_STEPS, *_LATIN_STEPS_2) if len(a) == 2} | {"ie", "ii", "sc", "yo"})
 
 
+def swapped_neighbours(key: str) -> list[str]:
+    """``key`` with each pair of different neighbouring letters swapped (afiz -> faiz, aifz, afzi)."""
+    return [key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1) if key[i] != key[i + 1]]
+
+
 def transposed_keys(word: str) -> list[str]:
     """Keys of a Latin ``word`` as typed with two neighbouring letters swapped back, where the swap
     makes or breaks a folded pair: the key then moves by more than a letter (Elhsani -> Elshani:

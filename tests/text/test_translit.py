@@ -209,3 +209,10 @@ def test_transposed_keys() -> None:
     assert transposed_keys("Petrneko") == []  # no folded pair: the key's own swap (search/embedded.py)
     assert transposed_keys("Ковальчкуа") == []  # Cyrillic letters map one to one to key letters
     assert all(" " not in k for k in transposed_keys("Abu-Bakr"))  # one token each
+
+
+def test_swapped_neighbours() -> None:
+    from ai_service.text.translit import swapped_neighbours
+
+    assert swapped_neighbours("afiz") == ["faiz", "aifz", "afzi"]
+    assert swapped_neighbours("anna") == ["nana", "anan"]  # "nn" is no swap
