@@ -45,6 +45,7 @@ from ai_service.pipeline.orchestrator import Pipeline
 from ai_service.search.base import SearchBackend
 from ai_service.search.embedded import EmbeddedBackend
 from ai_service.search.index import EmbeddedIndex
+from ai_service.search.parts import pin_parses
 from ai_service.stats import RequestStats
 from ai_service.text.dictionaries import DICTIONARIES_DIR
 
@@ -88,6 +89,7 @@ class ScreeningService:
         self._reload_lock = asyncio.Lock()
         self._startup_task: asyncio.Task | None = None
         self._refresh_task: asyncio.Task | None = None
+        self._pin_task: asyncio.Task | None = None
         self.es: ElasticsearchRuntime | None = None
         self.audit = AuditLog(settings.audit_log_path, settings.audit_hash_key) if settings.audit_log_path else None
 
@@ -149,6 +151,8 @@ class ScreeningService:
             self._refresh_task.cancel()
             await asyncio.gather(self._refresh_task, return_exceptions=True)
             self._refresh_task = None
+        if self._pin_task is not None:
+            self._pin_task.cancel()
         if self.http is not None:
             await self.http.aclose()
         if self.es is not None:
@@ -242,7 +246,7 @@ class ScreeningService:
                 index = None
                 current = self.generation.snapshot if self.generation is not None else None
                 refuse_large_drops(snapshot, current, self.settings.lists_max_drop)
-            backend = await self._backend_for(snapshot, index)
+            backend, index = await self._backend_for(snapshot, index)
         except Exception as exc:
             reason = _reason(exc)
             self.last_reload = {"status": "failed", "error": reason, "at": time.time(), "trigger": trigger,
@@ -255,6 +259,8 @@ class ScreeningService:
         seconds = time.perf_counter() - started
         self.generation = Generation(snapshot, backend, time.time(), seconds)
         _settle_heap()
+        if index is not None:
+            self._pin_alias_parses(index)
         self.last_reload = {"status": "ok", "at": time.time(), "seconds": round(seconds, 3),
                             "entities": snapshot.total_entities, "trigger": trigger, "lists": modes}
         self.list_outcomes = {name: _outcome(mode, snapshot.lists[name], previous, trigger)
@@ -301,16 +307,39 @@ class ScreeningService:
                  "last_refresh": self.list_outcomes.get(name)}
                 for name, lst in gen.snapshot.lists.items()]
 
-    async def _backend_for(self, snapshot: ListsSnapshot, index: EmbeddedIndex | None = None) -> SearchBackend:
+    async def _backend_for(self, snapshot: ListsSnapshot, index: EmbeddedIndex | None = None
+                           ) -> tuple[SearchBackend, EmbeddedIndex | None]:
+        """The backend to serve ``snapshot`` with, and its embedded index (None with Elasticsearch alone)."""
         embedded: EmbeddedBackend | None = None
         if self.es is None or self.settings.search_fallback == "embedded":
             if index is None:
                 index = await asyncio.to_thread(EmbeddedIndex.build, list(snapshot.entities()))
             embedded = EmbeddedBackend(index, vector_retrieval=self.settings.feature_vector_retrieval)
+        else:
+            index = None
         if self.es is None:
             assert embedded is not None
-            return embedded
-        return await self.es.backend_for(snapshot, embedded)
+            return embedded, index
+        return await self.es.backend_for(snapshot, embedded), index
+
+    def _pin_alias_parses(self, index: EmbeddedIndex) -> None:
+        """Parse the served aliases in the background (``parts.pin_parses``), replacing a run
+        for an older index."""
+        if self._pin_task is not None:
+            self._pin_task.cancel()
+        self._pin_task = asyncio.create_task(self._pin(index), name="alias-parses")
+
+    async def _pin(self, index: EmbeddedIndex) -> None:
+        await self.startup_complete.wait()  # after the warm-up: readiness does not wait for this
+        started, done = time.perf_counter(), 0
+        try:
+            for done in pin_parses(index.alias_forms()):
+                await asyncio.sleep(0)  # a slice is ~2 ms: requests run between slices
+        except Exception:  # searches parse the aliases they meet instead, as before
+            log.exception("parsing the list aliases in the background failed")
+            return
+        _settle_heap()
+        log.info("%d list aliases parsed in the background in %.2f s", done, time.perf_counter() - started)
 
 
 def _reason(exc: BaseException) -> str:

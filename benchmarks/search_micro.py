@@ -5,10 +5,11 @@
 Prints list load time, index build time, memory (RSS growth and the index's own
 arrays), and per-query microseconds for query classes derived from list names
 (Latin reordered, Cyrillic typo, Russian spelling, no patronymic) plus clean
-names that are on no list. Each class runs cold (all caches cleared), first-time
-(caches warmed by as many other names of the class, then names never searched: a new
-name at a running service) and warm (same queries again). Also measures vector
-search: IVF vs brute force.
+names that are on no list. Each class runs cold (all caches cleared, no alias parsed:
+a fresh worker), first-time (the list aliases parsed, as the service does in the
+background after start, and caches warmed by as many other names of the class, then
+names never searched: a new name at a running service) and warm (same queries again).
+Also measures the aliases' parse (time, memory) and vector search: IVF vs brute force.
 """
 
 from __future__ import annotations
@@ -51,11 +52,16 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
-def clear_caches(index: EmbeddedIndex) -> None:
+def clear_caches(index: EmbeddedIndex, pinned: bool) -> None:
+    """Every cache cleared; with ``pinned`` the list aliases parsed again, as a running service
+    has them (``ScreeningService._pin``), else none (a fresh worker in its first seconds)."""
+    parts.clear_parse_cache(pinned=not pinned)
+    if pinned and not parts.pinned_parses():
+        for _ in parts.pin_parses(index.alias_forms(), slice_size=1 << 30):
+            pass
     for fn in (
         translit.name_key,
         vectors.embed_one,
-        parts.parse_name,
         parts._word,
         parts._starts_phrase,
         align._key_similarity,
@@ -120,12 +126,12 @@ def _timed(backend: EmbeddedBackend, queries: list[NameQuery], targets: list[str
 
 def run_class(backend: EmbeddedBackend, queries: list[NameQuery], targets: list[str] | None,
               others: list[NameQuery]) -> dict:
-    """cold: every cache cleared (a fresh worker); first_time: the caches warmed by
-    ``others`` (other names of the same class), then names never searched before — a
-    new name arriving at a running service; warm: the same names again."""
-    clear_caches(backend.index)
+    """cold: every cache cleared (a fresh worker); first_time: the aliases parsed and the
+    caches warmed by ``others`` (other names of the same class), then names never searched
+    before — a new name arriving at a running service; warm: the same names again."""
+    clear_caches(backend.index, pinned=False)
     out = {"cold": _timed(backend, queries, targets)}
-    clear_caches(backend.index)
+    clear_caches(backend.index, pinned=True)
     for q in others:
         backend.search_sync(q, 10)
     out["first_time"] = _timed(backend, queries, targets)
@@ -141,7 +147,7 @@ def retrieval_split(backend: EmbeddedBackend, queries: list[NameQuery]) -> dict:
     from ai_service.search.index import core_tokens
 
     idx = backend.index
-    clear_caches(idx)
+    clear_caches(idx, pinned=True)
     retrieval: list[float] = []
     for q in queries:
         t0 = time.thread_time()
@@ -152,7 +158,7 @@ def retrieval_split(backend: EmbeddedBackend, queries: list[NameQuery]) -> dict:
             backend._lexical(idx, core, q.lists)
             backend._vector(idx, key, q.lists)  # the worst case: vectors on every query
         retrieval.append((time.thread_time() - t0) * 1e6)
-    clear_caches(idx)
+    clear_caches(idx, pinned=True)
     total: list[float] = []
     found_by: dict[str, int] = {}
     for q in queries:
@@ -209,11 +215,17 @@ def main() -> None:
     t_build = time.perf_counter() - t0
     gc.collect()
     rss2 = rss_mb()
+    t0 = time.process_time()
+    clear_caches(index, pinned=True)
+    t_pin = time.process_time() - t0
+    gc.collect()
+    rss3 = rss_mb()
     gc.freeze()  # as the service does after a load (service._settle_heap)
     gc.set_threshold(*GC_THRESHOLDS)
     backend = EmbeddedBackend(index)
     print(f"entities: {len(entities)}  load: {t_load:.2f} s  build: {t_build:.2f} s")
     print(f"RSS: start {rss0:.0f} MB, after load {rss1:.0f} MB, after build {rss2:.0f} MB (+{rss2 - rss1:.0f} MB)")
+    print(f"aliases parsed: {parts.pinned_parses()} in {t_pin:.2f} s CPU, RSS after {rss3:.0f} MB (+{rss3 - rss2:.0f} MB)")
     print("index stats:", index.stats())
 
     persons = [e for e in entities if e.list == "ua_nsdc_persons"] if not args.nsdc_only else entities
@@ -222,7 +234,9 @@ def main() -> None:
     rng = random.Random(11)
     results: dict = {"command": "benchmarks/search_micro.py " + " ".join(sys.argv[1:]), "machine": machine(),
                      "entities": len(entities), "load_s": round(t_load, 2), "build_s": round(t_build, 2),
-                     "rss_mb": {"start": round(rss0), "after_load": round(rss1), "after_build": round(rss2)},
+                     "rss_mb": {"start": round(rss0), "after_load": round(rss1), "after_build": round(rss2),
+                                "after_alias_parses": round(rss3)},
+                     "alias_parses": parts.pinned_parses(), "alias_parse_cpu_s": round(t_pin, 2),
                      "classes": {}, "retrieval": {}}
     for label, make in VARIANTS.items():
         queries = [NameQuery(make(e, rng)) for e in sample]

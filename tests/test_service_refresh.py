@@ -224,3 +224,31 @@ def test_a_load_takes_the_lists_out_of_the_collectors_way(tmp_path: Path) -> Non
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+def test_the_served_aliases_are_parsed_in_the_background_after_each_load(tmp_path: Path) -> None:
+    from ai_service.search import parts
+
+    source = tmp_path / "a.ftm.json"
+    source.write_bytes(BASE)
+
+    async def scenario() -> None:
+        service = _service(f"a=ftm:{source}")
+        await service.start()
+        try:
+            await asyncio.wait_for(service.startup_complete.wait(), 30)
+            await asyncio.wait_for(service._pin_task, 30)
+            assert "Ivan Testenko" in parts._pinned[False]  # a person's alias, weak tokens kept
+            assert service.generation.backend.stats()["pinned_alias_parses"] == 3
+            source.write_bytes(BASE + ftm_lines(person("p9", "Nova Osoba")))
+            assert (await service.refresh())["status"] == "ok"
+            await asyncio.wait_for(service._pin_task, 30)
+            assert "Nova Osoba" in parts._pinned[False] and parts.pinned_parses() == 4
+        finally:
+            await service.stop()
+
+    saved = parts._pinned
+    try:
+        _run(scenario)
+    finally:
+        parts._set_pinned(saved)

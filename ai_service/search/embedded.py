@@ -18,7 +18,7 @@ from ai_service.search import name_forms
 from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.fusion import RankFusion
 from ai_service.search.index import EmbeddedIndex, core_tokens
-from ai_service.search.parts import initial_keys
+from ai_service.search.parts import initial_keys, pinned_parses
 from ai_service.search.name_match import QueryScorer
 from ai_service.search.scoring import Evaluation, evaluate, to_candidate
 from ai_service.search.vectors import embed_one
@@ -82,7 +82,7 @@ class EmbeddedBackend:
         return [idx.entities[p] for p in self._filter(idx, idx.lookup_id(value), lists)]
 
     def stats(self) -> dict:
-        return {"backend": self.name, **self._index.stats()}
+        return {"backend": self.name, **self._index.stats(), "pinned_alias_parses": pinned_parses()}
 
     # -- the search ------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -209,6 +209,14 @@ class EmbeddedIndex:
             if len(self._masks) < MAX_CACHED_MASKS:  # combinations of real lists only
                 self._masks[lists] = mask  # benign race: same value from any thread
         return mask
+
+    def alias_forms(self) -> Iterator[tuple[str, bool]]:
+        """Every alias with the ``drop_weak`` a search parses it with when the query names no
+        entity type (the entity's own: weak tokens kept for persons) — what ``parts.pin_parses`` wants."""
+        for entity, aliases in zip(self.entities, self.aliases):
+            drop_weak = entity.entity_type != "person"
+            for alias, _ in aliases:
+                yield alias, drop_weak
 
     # -- figures ---------------------------------------------------------------
 
