@@ -53,6 +53,20 @@ def _person_starts(tokens: list[Token], j: int) -> bool:
     return given and nxt.kind == "word" and nxt.text[:1].isupper() and nxt.context is None
 
 
+def _party_follows(tokens: list[Token], j: int) -> bool:
+    """After a joiner, a person is the other party, not the rest of the name: ``між ТОВ Вектор
+    та Чирковим Віктором Вікторовичем``, ``… та Шишковим О. Г.``, ``… та Віктором Чирковим``."""
+    if _person_starts(tokens, j):
+        return True
+    k = j + 1
+    if k >= len(tokens) or tokens[j].kind != "word" or tokens[k].start > tokens[j].end + 1:
+        return False
+    nxt = tokens[k]
+    initial = (len(nxt.text) == 1 and nxt.text.isupper() and k + 1 < len(tokens) and tokens[k + 1].text == "."
+               and tokens[k + 1].start == nxt.end)
+    return initial or _person_starts(tokens, k)
+
+
 def _closing_quote(tokens: list[Token], i: int) -> int | None:
     """The quote closing the one at ``i``. Nested quotes (ООО «Компания "Химпром"»,
     all written " after normalization) are told apart by where the spaces are: an
@@ -113,7 +127,7 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
                 # joiner between capitalised words is a word of the name (Фотон Про ЛЛП, Сервіс
                 # Іммобільє і Жестьон САС).
                 inside = 0 <= nxt < len(tokens) and tokens[nxt].text[:1].isupper() and (
-                    (step > 0 and picked)
+                    (step > 0 and picked and not _party_follows(tokens, nxt))
                     or (step < 0 and (tok.text[:1].isupper() or (picked and low in _JOINERS))
                         and tokens[nxt].kind == "word" and tokens[nxt].context is None))
                 if inside:

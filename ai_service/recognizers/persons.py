@@ -30,6 +30,7 @@ CANONICAL_ORDERS = {("given", "patronymic", "surname"), ("surname", "given", "pa
                     ("given", "given", "surname"), ("given", "surname", "surname")}
 MAX_INITIALS = 3
 FALLBACK_SURNAME_WEIGHT = 0.3
+FALLBACK_GIVEN_WEIGHT = 0.3
 # "Кароль А.В.", "Іона Е.": a word before initials is where a surname is written; a given-name
 # reading only the analyser knows (not in our given-name dictionaries) does not outweigh that.
 SURNAME_BEFORE_INITIALS = 0.5
@@ -84,6 +85,11 @@ def _best_assignment(items: list[RunItem]) -> tuple[float, tuple[str, ...]] | No
     options = [list(_roles(it).items()) for it in items]
     if any(not o for o in options):
         return None
+    for option, nxt in zip(options, options[1:]):
+        # A patronymic follows the given name: a word before one may be a given name no
+        # dictionary knows (Гайрабеков Лема Куйрійович), at a low weight.
+        if any(r == "patronymic" for r, _ in nxt) and all(r not in ("given", "initial") for r, _ in option):
+            option.append(("given", FALLBACK_GIVEN_WEIGHT))
     best: tuple[float, tuple[str, ...]] | None = None
     for combo in product(*options):
         roles = tuple(r for r, _ in combo)
@@ -199,7 +205,11 @@ def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]
     if _particle_chain(items) and not _list_register(items):
         return [(items, ("given",) * (len(items) - 1) + ("surname",))]
     max_parts = MAX_LISTED_PARTS if _list_register(items) else MAX_PARTS
-    for item in items:
+    pending = 0  # items taken ahead with the one before them
+    for i, item in enumerate(items):
+        if pending:
+            pending -= 1
+            continue
         trial = _assign(current + [item]) if current else _assign([item])
         # Prefer starting a new person at an initial that follows a complete name
         # only when the initials cannot belong to the current one.
@@ -207,6 +217,14 @@ def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]
             current.append(item)
             roles = trial[1]
             continue
+        if current and i + 1 < len(items):
+            # A word that only the next one explains (a given name before its patronymic).
+            ahead = _assign(current + [item, items[i + 1]])
+            if ahead is not None and len([r for r in ahead[1] if r != "initial"]) <= max_parts:
+                current += [item, items[i + 1]]
+                roles = ahead[1]
+                pending = 1
+                continue
         if current:
             people.append((current, roles))
         single = _assign([item])
@@ -244,7 +262,8 @@ def _gender_of_readings(morphs: tuple[MorphInfo | None, ...], roles: tuple[str, 
                         hint_case: str | None) -> tuple[str | None, frozenset[str] | None]:
     # Only the readings and roles decide (cached: payees recur); items rebuilt from them alone.
     items = [RunItem(Token("", 0, 0, "word", "none", morph=m), False, 0) for m in morphs]
-    named = [(it, r) for it, r in zip(items, roles) if r != "initial"]
+    # A given name no dictionary knows (read so only before a patronymic) has no readings to agree.
+    named = [(it, r) for it, r in zip(items, roles) if r != "initial" and (r != "given" or _forms(it, r))]
     gender, common = _resolve(named, hint_case)
     if gender is None and any(r == "surname" for _, r in named):
         # A woman's consonant-final surname does not decline; when it was declined as a

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from ai_service.text.dictionaries import json_data
+from ai_service.text.dictionaries import json_data, mapping
 from ai_service.text.translit import name_key
 
 
@@ -51,6 +51,23 @@ def _groups() -> tuple[dict[str, int], dict[str, int]]:
 def given_group(key: str) -> int:
     """Group id of a given-name key, 0 when unknown."""
     return _groups()[0].get(key, 0)
+
+
+@lru_cache(maxsize=1)
+def _given_keys() -> frozenset[str]:
+    """Keys of the East Slavic given names this project knows: the form groups and the uk / ru
+    given-name lists. Not the English list: in Arabic names (ABID HAMID MAHMUD) every word is a
+    given name, and one that no list knows must not read as a surname beside known ones."""
+    keys = set(_groups()[0])
+    for lang in ("uk", "ru"):
+        keys.update(name_key(name) for name in mapping(f"names/given_{lang}"))
+    return frozenset(keys)
+
+
+def is_given_name(key: str) -> bool:
+    """A known East Slavic given name (Віктор, Тарас; Viktor, Taras too: keys are script-free),
+    whether or not it has forms in other languages that need a group (``given_group``)."""
+    return key in _given_keys()
 
 
 @lru_cache(maxsize=1)

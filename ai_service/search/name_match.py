@@ -17,7 +17,8 @@ import orjson
 from ai_service.search.align import (COMPOUND, FUZZY, GENDER_FORM_SIM, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair,
                                      align)
 from ai_service.search.part_pairs import QueryAligner
-from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, parse_name
+from ai_service.search.name_forms import is_given_name
+from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, Part, parse_name
 
 UNMATCHED_QUERY_FACTOR = 1.5  # an extra query part is evidence of another person
 MISSING_PENALTY = {PATRONYMIC: 0.03, INITIAL: 0.02, PARTICLE: 0.0, DESCRIPTIVE: 0.03}  # list part absent in query
@@ -216,7 +217,7 @@ def _surname_differs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) ->
     for q_idx, l_idx, sim, kind, _ in pairs:
         lj = l_idx[0]
         part = lp.parts[lj]
-        if part.kind == PATRONYMIC or (part.given_group and lj >= lp.surname_parts):
+        if part.kind == PATRONYMIC or (_given(part) and lj >= lp.surname_parts):
             first_names_agree = first_names_agree or sim >= SURNAME_TYPO_MIN
         elif (kind == FUZZY and sim < SURNAME_TYPO_MIN and len(q_idx) == 1 and len(l_idx) == 1
               and part.kind == NAME and qp.parts[q_idx[0]].kind == NAME):
@@ -234,10 +235,14 @@ def _latin_surname_like_patronymic(qp: ParsedName, lp: ParsedName, pairs: tuple[
                and (lp.parts[l[0]].kind == NAME or surname_like) for q, l, *_ in pairs)
 
 
+def _given(part: Part) -> bool:
+    return bool(part.given_group) or is_given_name(part.key)
+
+
 def _given_and_patronymic_only(qp: ParsedName) -> bool:
     kinds = [p.kind for p in qp.parts if p.kind != PARTICLE]
     return PATRONYMIC in kinds and all(
-        p.kind == PATRONYMIC or (p.kind == NAME and p.given_group) for p in qp.parts
+        p.kind == PATRONYMIC or (p.kind == NAME and _given(p)) for p in qp.parts
         if p.kind != PARTICLE)
 
 

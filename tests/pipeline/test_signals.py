@@ -150,6 +150,20 @@ def test_a_bank_name_stops_at_the_person_after_it(process, text, orgs, persons):
 
 
 @pytest.mark.parametrize("text,orgs,persons", [
+    # a contract's two parties: the person after "та" is not the rest of the company's name
+    ("Договір позики між ТОВ Вектор та Чирковим Віктором Вікторовичем", ["Вектор"], ["Чирков Віктор Вікторович"]),
+    ("Договір позики між ТОВ Вектор та Шишковим О. Г.", ["Вектор"], ["Шишков О. Г."]),
+    ("Договір між ТОВ Вектор та Віктором Чирковим", ["Вектор"], ["Віктор Чирков"]),
+    ("Оплата ТОВ Рога та Копита", ["Рога та Копита"], []),  # a joiner inside a name stays there
+    ("ТОВ Петренко та Партнери, оплата за послуги", ["Петренко та Партнери"], []),
+])
+def test_a_person_after_a_joiner_is_another_party(process, text, orgs, persons):
+    doc = process(text)
+    assert [o.core for o in doc.organizations] == orgs
+    assert [p.normalized for p in doc.persons] == persons
+
+
+@pytest.mark.parametrize("text,orgs,persons", [
     ("Payment to JSC UKREXIMBANK, SWIFT EXBSUAUX, for invoice 55", ["JSC UKREXIMBANK"], []),
     ("Payment to Taylor Swift for the concert", [], ["Taylor Swift"]),
 ])
@@ -205,6 +219,10 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("ип банах александр сергеевич, оплата за консультационные услуги", ["Банах Александр Сергеевич"]),
     # given names, then the surname in capitals: one person of five parts
     ("Payment for services to Niamat Hama Rahim Hama SHARIF inv 1667", ["Niamat Hama Rahim Hama Sharif"]),
+    # a given name no dictionary knows, before its patronymic: one person, not two
+    ("Гайрабеков Лема Куйрійович; переказ власних коштів", ["Гайрабеков Лема Куйрійович"]),
+    ("Виплата Гайрабекову Лемі Куйрійовичу", ["Гайрабеков Лемі Куйрійович"]),
+    ("Оплата Іванову Петренко Олені Петрівні", ["Іванов", "Петренко Олена Петрівна"]),  # two surnames: two people
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected

@@ -299,3 +299,19 @@ def test_a_given_name_and_patronymic_never_join_into_another_patronymic() -> Non
     # "Олексій Андрійович" written together is close to "Олександрович": no compound of a patronymic
     assert compare_names("Бондаренко Олексій Андрійович", "Бондаренко Олександр Олександрович", "person").score < 0.5
     assert compare_names("Abubakr Baghdadi", "Abu Bakr al-Baghdadi", "person").score >= 0.95  # names still join
+
+
+@pytest.mark.parametrize("query,listed,cap", [
+    # given names outside the cross-language form groups are still given names (uk / ru lists)
+    ("Віктор Вікторович", "Горн Віктор Вікторович", "no_surname"),
+    ("Тарас Богданович", "Коваль Тарас Богданович", "no_surname"),
+    ("Вдовиченко Віктор Павлович", "Дьяченко Віктор Павлович", "surname_differs"),
+])
+def test_any_known_given_name_and_patronymic_name_no_one(query: str, listed: str, cap: str) -> None:
+    r = compare_names(query, listed, "person")
+    assert r.score <= 0.6 and r.explanation["cap"] == cap
+
+
+def test_an_arabic_name_of_given_names_is_not_read_as_surname_and_given_names() -> None:
+    # ABID, HAMID, MAHMUD are all given names; a swap in the first one is a typo, not another family
+    assert compare_names("BAID HAMID MAHMUD AL-TIKRITI", "ABID HAMID MAHMUD AL-TIKRITI", "person").score >= 0.85
