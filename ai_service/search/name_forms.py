@@ -18,6 +18,10 @@ from ai_service.text.translit import name_key
 # -ич/-ична for Ильич / Кузьминична), longest first.
 _MALE_SUFFIXES = ("oviq", "eviq", "iq")
 _FEMALE_SUFFIXES = ("iniqna", "iqna", "ovna", "evna", "ivna")
+# … and the -ович / -івна forms in the other cases (Васильовичу, Валеріївни, Валерьевной): a text
+# as written, before normalization, still names the father.
+_MALE_INFLECTED = tuple(f"{s}{e}" for s in ("oviq", "eviq") for e in ("evi", "em", "a", "u"))
+_FEMALE_INFLECTED = tuple(f"{s}{e}" for s in ("ovn", "evn", "ivn") for e in ("oiu", "oi", "i", "e", "u"))
 _VOWELS = "aeiou"
 
 
@@ -99,6 +103,10 @@ def patronymic(key: str) -> Patronymic | None:
     for suffix in _MALE_SUFFIXES:
         if key.endswith(suffix):
             return Patronymic(_stem(key[: -len(suffix)]), "male")
+    for suffixes, gender in ((_FEMALE_INFLECTED, "female"), (_MALE_INFLECTED, "male")):
+        for suffix in suffixes:
+            if key.endswith(suffix):
+                return Patronymic(_stem(key[: -len(suffix)]), gender)
     return None
 
 

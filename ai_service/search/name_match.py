@@ -61,6 +61,13 @@ class NameMatch(NamedTuple):
     initial_penalty: float
     cap: str | None
     coverage: float = 1.0  # share of the listed name's weight that was matched
+    # The query's patronymic against this listed name: PATRONYMIC_UNCONFIRMED when the name gives
+    # none (taken as merely missing), PATRONYMIC_CONTRADICTED when its own is another one.
+    patronymic: int = 0
+
+
+PATRONYMIC_UNCONFIRMED = 1
+PATRONYMIC_CONTRADICTED = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,7 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
                 # "О." against "Ігор": the initial contradicts the listed name.
                 missing += INITIAL_CONFLICT_PENALTY
     list_total = list_matched = 0.0
+    list_patronymic_left = False
     for j, part in enumerate(lp.parts):
         # Coverage is about the name proper: patronymics (and nasab) are optional evidence.
         counts = part.kind != PARTICLE and part.kind != PATRONYMIC and part.kind != DESCRIPTIVE
@@ -122,14 +130,19 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             list_total += part.weight
         if not used_l & (1 << j):
             missing += MISSING_PENALTY.get(part.kind, MISSING_NAME_PENALTY)
+            list_patronymic_left = list_patronymic_left or part.kind == PATRONYMIC
         elif counts:
             list_matched += part.weight
+    patronymic = 0
     if extra_patronymic:
+        if list_patronymic_left and any(p.kind == PATRONYMIC and not used_q & (1 << i) for i, p in enumerate(qp.parts)):
+            patronymic = PATRONYMIC_CONTRADICTED  # two fathers' names: not this person (or another alias's word)
         if (list_matched == list_total and lp.significant >= 2 and all(p.kind != PATRONYMIC for p in lp.parts)
                 and all(p[P_SIM] >= PATRONYMIC_ONLY_MIN for p in pairs)):
             # The whole listed name matched closely, and it gives no patronymic (ROTENBERG, Arkady against
             # Ротенберг Аркадій Романович): missing, as a listed patronymic the query lacks would be.
             missing += MISSING_PENALTY[PATRONYMIC]
+            patronymic = PATRONYMIC_UNCONFIRMED
         else:
             den += UNMATCHED_QUERY_FACTOR * extra_patronymic
             missing += extra_initials * INITIAL_CONFLICT_PENALTY
@@ -152,13 +165,13 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             w.lower() for w in lp.weak):
         # The same organisation name word for word (I.P.C. INTERNATIONAL LIMITED, CAPITAL S.A.L.):
         # letters and generic words are all it has, and they all agree.
-        return NameMatch(max(0.0, min(1.0, score)), pairs, base, missing, initial_pen, None, coverage)
+        return NameMatch(max(0.0, min(1.0, score)), pairs, base, missing, initial_pen, None, coverage, patronymic)
     n_descriptive = sum(1 for q, l, *_ in pairs
                         if qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE)
     if all(qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE for q, l, *_ in pairs) \
             and score > WEAK_ONLY_CAP:
         score, cap = WEAK_ONLY_CAP, "descriptive_only"
-    elif _given_and_patronymic_only(qp) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP \
+    elif _given_and_patronymic_only(qp, lp, pairs) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP \
             and not _latin_surname_like_patronymic(qp, lp, pairs):
         score, cap = GIVEN_PATRONYMIC_CAP, "no_surname"
     elif (n_initial == len(pairs) - n_descriptive or all(len(qp.parts[q[0]].key) < 2 for q, *_ in pairs)) \
@@ -187,7 +200,7 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         # more of the listed name it leaves unexplained, the less.
         score, cap = _single_part_cap(base, missing, coverage), "single_part_query"
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
-    return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage)
+    return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage, patronymic)
 
 
 def _words_beyond_particles(name: ParsedName) -> int:
@@ -239,11 +252,23 @@ def _given(part: Part) -> bool:
     return bool(part.given_group) or is_given_name(part.key)
 
 
-def _given_and_patronymic_only(qp: ParsedName) -> bool:
-    kinds = [p.kind for p in qp.parts if p.kind != PARTICLE]
-    return PATRONYMIC in kinds and all(
-        p.kind == PATRONYMIC or (p.kind == NAME and _given(p)) for p in qp.parts
-        if p.kind != PARTICLE)
+def _given_and_patronymic_only(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> bool:
+    """The query is a given name and a patronymic: each other word a known given name, or paired with
+    the listed word written just before the listed patronymic — the given name's place whatever the
+    name (Муслім Ідрисович against Шатов Муслім Ідрисович)."""
+    if not any(p.kind == PATRONYMIC for p in qp.parts):
+        return False
+    given_place: set[int] = set()  # the listed word before a patronymic, all its parts (Махмуд-Алі)
+    for j in range(1, len(lp.parts)):
+        if lp.parts[j].kind == PATRONYMIC:
+            k = j - 1
+            given_place.add(k)
+            while k > 0 and lp.parts[k - 1].text == lp.parts[k].text:
+                k -= 1
+                given_place.add(k)
+    placed = {q[0] for q, l, *_ in pairs if len(q) == 1 and len(l) == 1 and l[0] in given_place}
+    return all(p.kind == PATRONYMIC or (p.kind == NAME and (_given(p) or i in placed))
+               for i, p in enumerate(qp.parts) if p.kind != PARTICLE)
 
 
 @lru_cache(maxsize=32_768)

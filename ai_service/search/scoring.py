@@ -12,7 +12,8 @@ from typing import NamedTuple
 from ai_service.lists.model import Entity
 from ai_service.search import evidence
 from ai_service.search.base import Candidate, NameQuery
-from ai_service.search.name_match import NameMatch, _r, explain_match, match_names
+from ai_service.search.name_match import (PATRONYMIC_CONTRADICTED, PATRONYMIC_UNCONFIRMED, NameMatch, _r,
+                                          explain_match, match_names)
 from ai_service.search.parts import parse_name
 from ai_service.search.weak_tokens import particle_keys, weak_keys
 from ai_service.text.translit import name_key
@@ -119,6 +120,8 @@ def evaluate(
     drop_weak = (query.entity_type or entity.entity_type) != "person"
     texts = [query.name, *(v for v in query.variants if v != query.name)]
     best: tuple[float, str, str, bool, NameMatch] | None = None
+    confirmed = best  # the best of the aliases that do not merely lack the query's patronymic
+    contradicted = False
     for alias, weak in entity_aliases(entity) if aliases is None else aliases:
         for text in texts:
             m = match(text, alias, drop_weak)
@@ -130,6 +133,13 @@ def evaluate(
                 s = ALTERNATIVE_CAP
             if best is None or s > best[0]:
                 best = (s, text, alias, weak, m)
+            contradicted = contradicted or m.patronymic == PATRONYMIC_CONTRADICTED
+            if m.patronymic != PATRONYMIC_UNCONFIRMED and (confirmed is None or s > confirmed[0]):
+                confirmed = (s, text, alias, weak, m)
+    if contradicted and best is not None and best[4].patronymic == PATRONYMIC_UNCONFIRMED and confirmed is not None:
+        # IVANOV, Viktor beside IVANOV, Victor Petrovich: the short alias cannot vouch for a
+        # patronymic the entity's full name contradicts (Іванов Віктор Вікторович).
+        best = confirmed
     id_flag, id_value = evidence.id_evidence(query.ids, entity.ids) if query.ids else (0.0, None)
     if best is None:
         if id_value is None:

@@ -306,6 +306,9 @@ def test_a_given_name_and_patronymic_never_join_into_another_patronymic() -> Non
     ("Віктор Вікторович", "Горн Віктор Вікторович", "no_surname"),
     ("Тарас Богданович", "Коваль Тарас Богданович", "no_surname"),
     ("Вдовиченко Віктор Павлович", "Дьяченко Віктор Павлович", "surname_differs"),
+    # a given name no list knows, in the listed given name's place (before the patronymic)
+    ("Муслім Ідрисович", "Шатов Муслім Ідрисович", "no_surname"),
+    ("Сталіна Валеріївни", "Гуревич Сталіна Валеріївна", "no_surname"),  # as written, genitive
 ])
 def test_any_known_given_name_and_patronymic_name_no_one(query: str, listed: str, cap: str) -> None:
     r = compare_names(query, listed, "person")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,6 +64,15 @@ def test_given_name_groups_and_patronymics() -> None:
     assert a and b and f
     assert name_forms.same_patronymic(a, b) and not name_forms.same_patronymic(a, f)
     assert name_forms.patronymic(name_key("Петренко")) is None
+
+
+@pytest.mark.parametrize("word,stem,gender", [
+    ("Васильовичу", "vasil", "male"), ("Васильовичеві", "vasil", "male"), ("Васильевичем", "vasil", "male"),
+    ("Валеріївни", "valer", "female"), ("Валерьевной", "valer", "female"), ("Іванівну", "ivan", "female"),
+])
+def test_a_patronymic_in_another_case_names_the_same_father(word: str, stem: str, gender: str) -> None:
+    assert name_forms.patronymic(name_key(word)) == (stem, gender)
+    assert name_forms.patronymic(name_key("Петрова")) is None and name_forms.patronymic(name_key("Сталіна")) is None
 
 
 def test_part_similarity_kinds() -> None:

@@ -142,3 +142,16 @@ def test_a_company_listed_with_its_trade_before_the_quotes_is_found_by_its_quote
     assert cand is not None and cand.score >= 0.85
     # a legal form alone before the quotes adds nothing: the scorer drops the form anyway
     assert len(entity_aliases(Entity("l", "c2", "organization", ['ТОВ "Агат"']))) == 1
+
+
+@pytest.mark.parametrize("query,contradicted", [
+    ("Іванов Віктор Вікторович", True),  # the full name's patronymic is Petrovich
+    ("Іванов Віктор Петрович", False),
+    ("Іванов Віктор", False),
+])
+def test_a_short_alias_cannot_vouch_for_a_patronymic_the_full_name_contradicts(query: str, contradicted: bool) -> None:
+    entity = _entity(names=["IVANOV, Victor Petrovich", "IVANOV, Viktor"])
+    ev = evaluate(NameQuery(query, "person"), entity)
+    assert ev is not None and (ev.score < 0.6 if contradicted else ev.score >= 0.95)
+    # … while an entity listed without any patronymic still matches a query that gives one
+    assert evaluate(NameQuery("Іванов Віктор Вікторович", "person"), _entity(names=["IVANOV, Viktor"])).score >= 0.95
