@@ -64,7 +64,12 @@ def _party_follows(tokens: list[Token], j: int) -> bool:
     nxt = tokens[k]
     initial = (len(nxt.text) == 1 and nxt.text.isupper() and k + 1 < len(tokens) and tokens[k + 1].text == "."
                and tokens[k + 1].start == nxt.end)
-    return initial or _person_starts(tokens, k)
+    # … or a patronymic next or after next (Мадіною Салманівною, Богатирьовою Мадіною Салманівною)
+    return initial or _person_starts(tokens, k) or _patronymic(nxt) or (k + 1 < len(tokens) and _patronymic(tokens[k + 1]))
+
+
+def _patronymic(tok: Token) -> bool:
+    return tok.kind == "word" and tok.morph is not None and any(f.role == "patronymic" for f in tok.morph.forms)
 
 
 def _closing_quote(tokens: list[Token], i: int) -> int | None:

@@ -205,10 +205,10 @@ def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]
     if _particle_chain(items) and not _list_register(items):
         return [(items, ("given",) * (len(items) - 1) + ("surname",))]
     max_parts = MAX_LISTED_PARTS if _list_register(items) else MAX_PARTS
-    pending = 0  # items taken ahead with the one before them
+    taken_ahead = False  # the item was added with the one before it
     for i, item in enumerate(items):
-        if pending:
-            pending -= 1
+        if taken_ahead:
+            taken_ahead = False
             continue
         trial = _assign(current + [item]) if current else _assign([item])
         # Prefer starting a new person at an initial that follows a complete name
@@ -223,7 +223,7 @@ def split_run(items: list[RunItem]) -> list[tuple[list[RunItem], tuple[str, ...]
             if ahead is not None and len([r for r in ahead[1] if r != "initial"]) <= max_parts:
                 current += [item, items[i + 1]]
                 roles = ahead[1]
-                pending = 1
+                taken_ahead = True
                 continue
         if current:
             people.append((current, roles))

@@ -251,8 +251,8 @@ _SURNAME_LIKE_POS = frozenset({"NOUN", "ADJF", "ADJS", "None"})
 def _before_given_patronymic(tokens: list[Token], i: int, skip: set[int], caseless: bool) -> bool:
     """``Доля Людмила Петрівна``: a common word written before a known given name and a
     patronymic is the surname of the official "Surname Given Patronymic" order."""
-    if i + 2 >= len(tokens) or i + 1 in skip or i + 2 in skip:
-        return False
+    if i + 2 >= len(tokens) or i + 1 in skip or i + 2 in skip or len(tokens[i].text) < 2:
+        return False  # a letter is no surname (РАСЧЕТ С НАДЕЖДОЙ СЕРГЕЕВНОЙ: a preposition)
     if tokens[i].morph is not None and str(tokens[i].morph.common_pos) not in _SURNAME_LIKE_POS:
         return False
     given, patronymic = tokens[i + 1], tokens[i + 2]

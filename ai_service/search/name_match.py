@@ -135,8 +135,9 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
             list_matched += part.weight
     patronymic = 0
     if extra_patronymic:
-        if list_patronymic_left and any(p.kind == PATRONYMIC and not used_q & (1 << i) for i, p in enumerate(qp.parts)):
-            patronymic = PATRONYMIC_CONTRADICTED  # two fathers' names: not this person (or another alias's word)
+        if list_patronymic_left and any(p.kind == PATRONYMIC and not used_q & (1 << i)
+                                        for i, p in enumerate(qp.parts)):
+            patronymic = PATRONYMIC_CONTRADICTED  # two fathers' names
         if (list_matched == list_total and lp.significant >= 2 and all(p.kind != PATRONYMIC for p in lp.parts)
                 and all(p[P_SIM] >= PATRONYMIC_ONLY_MIN for p in pairs)):
             # The whole listed name matched closely, and it gives no patronymic (ROTENBERG, Arkady against
@@ -171,7 +172,7 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
     if all(qp.parts[q[0]].kind == DESCRIPTIVE or lp.parts[l[0]].kind == DESCRIPTIVE for q, l, *_ in pairs) \
             and score > WEAK_ONLY_CAP:
         score, cap = WEAK_ONLY_CAP, "descriptive_only"
-    elif _given_and_patronymic_only(qp, lp, pairs) and lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP \
+    elif lp.significant > qp.significant and score > GIVEN_PATRONYMIC_CAP and _given_and_patronymic_only(qp, lp, pairs) \
             and not _latin_surname_like_patronymic(qp, lp, pairs):
         score, cap = GIVEN_PATRONYMIC_CAP, "no_surname"
     elif (n_initial == len(pairs) - n_descriptive or all(len(qp.parts[q[0]].key) < 2 for q, *_ in pairs)) \
@@ -258,14 +259,7 @@ def _given_and_patronymic_only(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair
     name (Муслім Ідрисович against Шатов Муслім Ідрисович)."""
     if not any(p.kind == PATRONYMIC for p in qp.parts):
         return False
-    given_place: set[int] = set()  # the listed word before a patronymic, all its parts (Махмуд-Алі)
-    for j in range(1, len(lp.parts)):
-        if lp.parts[j].kind == PATRONYMIC:
-            k = j - 1
-            given_place.add(k)
-            while k > 0 and lp.parts[k - 1].text == lp.parts[k].text:
-                k -= 1
-                given_place.add(k)
+    given_place = {j - 1 for j in range(1, len(lp.parts)) if lp.parts[j].kind == PATRONYMIC}
     placed = {q[0] for q, l, *_ in pairs if len(q) == 1 and len(l) == 1 and l[0] in given_place}
     return all(p.kind == PATRONYMIC or (p.kind == NAME and (_given(p) or i in placed))
                for i, p in enumerate(qp.parts) if p.kind != PARTICLE)

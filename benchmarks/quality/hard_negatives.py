@@ -1,8 +1,8 @@
 """Hard negatives of the payment-text set: texts that must not alert.
 
 Clean payments, invented people, a listed surname with another given name and
-patronymic, a listed given name and patronymic with another surname, look-alike
-organisations. ``NegativeMaker`` draws each from the project's phrase pools and
+patronymic, a listed given name and patronymic with another surname or alone,
+look-alike organisations. ``NegativeMaker`` draws each from the project's phrase pools and
 checks it against the lists (``ListNames``), so a false alert is the service's
 fault, not the generator's.
 """
@@ -109,6 +109,15 @@ class NegativeMaker:
         parts = [(surname, "surname"), (given, "given"), (listed.part("patronymic"), "patronymic")]
         return self._checked(rnd, lang, parts, listed.gender, surname, given)
 
+    def given_patronymic_only(self, rnd: Random, lang: str) -> Neg:
+        """A listed person's given name and patronymic alone: a form of address (Віктору
+        Вікторовичу), naming no one without a surname."""
+        listed = self._listed(rnd, lang)
+        if listed is None or not listed.part("given") or not listed.part("patronymic"):
+            return None
+        parts = [(listed.part("given"), "given"), (listed.part("patronymic"), "patronymic")]
+        return self._checked(rnd, lang, parts, listed.gender, "", listed.part("given"))
+
     def org_lookalike(self, rnd: Random, lang: str) -> Neg:
         words = PHRASES["org_words"][lang]
         head, tail = rnd.choice(words["head"]), rnd.choice(words["tail"])
@@ -142,6 +151,7 @@ NEGATIVE_PLAN: tuple[tuple[str, str, int], ...] = (
     ("invented", "uk", 9), ("invented", "ru", 9), ("invented", "en", 7),
     ("same_surname", "uk", 9), ("same_surname", "ru", 8), ("same_surname", "en", 8),
     ("same_given_patronymic", "uk", 8), ("same_given_patronymic", "ru", 7),
+    ("given_patronymic_only", "uk", 4), ("given_patronymic_only", "ru", 3),
     ("org_lookalike", "uk", 6), ("org_lookalike", "ru", 5), ("org_lookalike", "en", 4),
 )
 

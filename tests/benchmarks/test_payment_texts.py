@@ -21,7 +21,7 @@ from tests.helpers import LISTS_DIR
 
 POSITIVE_VARIANTS = {"nominative", "inflected", "ru_spelling", "translit", "reordered", "initials", "typo",
                      "with_id", "with_dob", "org"}
-PERSON_NEGATIVES = {"invented", "same_surname", "same_given_patronymic"}
+PERSON_NEGATIVES = {"invented", "same_surname", "same_given_patronymic", "given_patronymic_only"}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,10 @@ def test_hard_negatives_are_not_list_names(demo_service: ScreeningService, demo_
     # Same surname, different person: the surname really is a listed one.
     same = [c for c in negatives if c.variant == "same_surname" and c.lang != "en"]
     assert same and all(key_tokens(c.name)[0] in listed_tokens for c in same)
+    # A form of address: a listed person's given name and patronymic, and no surname.
+    address = [c for c in negatives if c.variant == "given_patronymic_only"]
+    assert address and all(len(key_tokens(c.name)) == 2 and set(key_tokens(c.name)) <= listed_tokens
+                           for c in address if c.lang == "uk")
     cores = {name_key(split_org(n)[1]) for e in snapshot.entities() if e.entity_type == "organization"
              for n in e.names}
     orgs = [c for c in negatives if c.variant == "org_lookalike"]

@@ -154,6 +154,9 @@ def test_a_bank_name_stops_at_the_person_after_it(process, text, orgs, persons):
     ("Договір позики між ТОВ Вектор та Чирковим Віктором Вікторовичем", ["Вектор"], ["Чирков Віктор Вікторович"]),
     ("Договір позики між ТОВ Вектор та Шишковим О. Г.", ["Вектор"], ["Шишков О. Г."]),
     ("Договір між ТОВ Вектор та Віктором Чирковим", ["Вектор"], ["Віктор Чирков"]),
+    # a name no dictionary knows, told by its patronymic
+    ("Договір позики між ТОВ Зоряний сад та Богатирьовою Мадіною Салманівною", ["Зоряний сад"],
+     ["Богатирьова Мадіна Салманівна"]),
     ("Оплата ТОВ Рога та Копита", ["Рога та Копита"], []),  # a joiner inside a name stays there
     ("ТОВ Петренко та Партнери, оплата за послуги", ["Петренко та Партнери"], []),
 ])
@@ -223,6 +226,8 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Гайрабеков Лема Куйрійович; переказ власних коштів", ["Гайрабеков Лема Куйрійович"]),
     ("Виплата Гайрабекову Лемі Куйрійовичу", ["Гайрабеков Лемі Куйрійович"]),
     ("Оплата Іванову Петренко Олені Петрівні", ["Іванов", "Петренко Олена Петрівна"]),  # two surnames: two people
+    # in capitals a one-letter preposition before a given name and patronymic is no surname
+    ("РАСЧЕТ С НАДЕЖДОЙ СЕРГЕЕВНОЙ ПО ДОГОВОРУ №903/6-23", ["Надежда Сергеевна"]),
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
