@@ -55,17 +55,26 @@ def _person_starts(tokens: list[Token], j: int) -> bool:
 
 def _party_follows(tokens: list[Token], j: int) -> bool:
     """After a joiner, a person is the other party, not the rest of the name: ``між ТОВ Вектор
-    та Чирковим Віктором Вікторовичем``, ``… та Шишковим О. Г.``, ``… та Віктором Чирковим``."""
-    if _person_starts(tokens, j):
+    та Чирковим Віктором Вікторовичем``, ``… та Д.О. Кізіловим``, ``… та Віктором Чирковим``,
+    ``… та Кніжонак Галиною``, ``… та Богатирьовою Мадіною Салманівною`` (told by the patronymic)."""
+    if _initial_at(tokens, j) or _person_starts(tokens, j):
         return True
     k = j + 1
     if k >= len(tokens) or tokens[j].kind != "word" or tokens[k].start > tokens[j].end + 1:
         return False
-    nxt = tokens[k]
-    initial = (len(nxt.text) == 1 and nxt.text.isupper() and k + 1 < len(tokens) and tokens[k + 1].text == "."
-               and tokens[k + 1].start == nxt.end)
-    # … or a patronymic next or after next (Мадіною Салманівною, Богатирьовою Мадіною Салманівною)
-    return initial or _person_starts(tokens, k) or _patronymic(nxt) or (k + 1 < len(tokens) and _patronymic(tokens[k + 1]))
+    return (_initial_at(tokens, k) or _given_word(tokens[k]) or _patronymic(tokens[k])
+            or (k + 1 < len(tokens) and _patronymic(tokens[k + 1])))
+
+
+def _initial_at(tokens: list[Token], i: int) -> bool:
+    tok = tokens[i]
+    return (len(tok.text) == 1 and tok.text.isupper() and i + 1 < len(tokens) and tokens[i + 1].text == "."
+            and tokens[i + 1].start == tok.end)
+
+
+def _given_word(tok: Token) -> bool:
+    return (tok.kind == "word" and tok.text[:1].isupper() and tok.morph is not None
+            and any(f.role == "given" and f.source in ("morph", "dictionary") for f in tok.morph.forms))
 
 
 def _patronymic(tok: Token) -> bool:

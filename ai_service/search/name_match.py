@@ -40,6 +40,7 @@ FUZZY_WITH_INITIALS_CAP = 0.84  # initials beside a name matched only approximat
 # more or less is another word there (Алєко / the alias ALCO, Надя / NADA), not a typo.
 SHORT_WORD_FUZZY_CAP = 0.6
 SHORT_WORD = 4
+ONE_WORD_FUZZY_CAP = 0.8  # below the high band
 # A given name against its other-gender form (Олександр / Олександра, Ярослав / Ярослава): a wife,
 # sister or daughter of the same surname — another person, shown below the medium band.
 GIVEN_GENDER_CAP = 0.65
@@ -182,6 +183,11 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
     elif (score > SHORT_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
           and pairs[0][2] < 1.0 and min(len(qp.parts[pairs[0][0][0]].key), len(lp.parts[pairs[0][1][0]].key)) <= SHORT_WORD):
         score, cap = SHORT_WORD_FUZZY_CAP, "short_word_fuzzy"
+    elif (score > ONE_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
+          and pairs[0][2] < 1.0 and qp.parts[pairs[0][0][0]].cyrillic == lp.parts[pairs[0][1][0]].cyrillic):
+        # One word against one, spelled otherwise in the same script (SYRIAN / SAIRAN): a review, never
+        # a hold. Across scripts transliteration varies the vowels (Tokentrust / Токентраст): not capped.
+        score, cap = ONE_WORD_FUZZY_CAP, "one_word_fuzzy"
     elif score > GIVEN_GENDER_CAP and any(
             sim == GENDER_FORM_SIM and (qp.parts[q[0]].given_group or lp.parts[l[0]].given_group)
             and l[0] >= lp.surname_parts  # a given name, not a comma-marked surname (Peters / PETER)

@@ -318,3 +318,10 @@ def test_any_known_given_name_and_patronymic_name_no_one(query: str, listed: str
 def test_an_arabic_name_of_given_names_is_not_read_as_surname_and_given_names() -> None:
     # ABID, HAMID, MAHMUD are all given names; a swap in the first one is a typo, not another family
     assert compare_names("BAID HAMID MAHMUD AL-TIKRITI", "ABID HAMID MAHMUD AL-TIKRITI", "person").score >= 0.85
+
+
+@pytest.mark.parametrize("query,listed", [("SYRIAN", "SAIRAN"), ("Вістра", "Вістан"), ("AWLIJAN", "WALIJAN")])
+def test_one_word_against_one_spelled_otherwise_is_a_review_not_a_hold(query: str, listed: str) -> None:
+    r = compare_names(query, listed, "organization")
+    assert 0.7 <= r.score <= 0.8 and r.explanation["cap"] == "one_word_fuzzy"
+    assert compare_names("Rosneft", "Роснефть", "organization").score == 1.0  # one spelling in two scripts
