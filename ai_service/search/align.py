@@ -203,7 +203,15 @@ def _spelling_similarity(q: Part, l: Part) -> float:
     if _quick_jw(a, b) < _SPELLING_JW:
         return 0.0  # most pairs end here, before the cached three-metric edit similarity
     sim = edit_sim(a, b)
+    if sim < SPELLING_SIM and len(a) == len(b) >= 5 and _one_swap(a, b):
+        sim = SPELLING_SIM  # two neighbours typed the other way round (Thien / Thein): a typo however short
     return sim if sim >= SPELLING_SIM and not _different_root(a, b) else 0.0
+
+
+def _one_swap(a: str, b: str) -> bool:
+    """``b`` is ``a`` with one pair of neighbouring letters swapped."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def pair_match(q: Part, l: Part) -> tuple[float, str] | None:
