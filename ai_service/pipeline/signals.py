@@ -28,7 +28,7 @@ from ai_service.recognizers.organizations import find_organizations
 from ai_service.recognizers.persons import RunItem, build_person, is_person, split_run
 from ai_service.recognizers.runs import collect_runs, join_inverted, sentence_capital
 from ai_service.text.dates import find_dates
-from ai_service.text.dictionaries import mapping
+from ai_service.text.dictionaries import mapping, word_list
 from ai_service.text.identifiers import find_identifiers
 
 ORG_ID_TYPES = frozenset({"edrpou", "ogrn", "registration", "bic"})
@@ -50,6 +50,7 @@ class SignalsLayer(Layer):
 
     def __init__(self) -> None:
         self.governed_case = mapping("context/case_government")
+        self.locative_prepositions = word_list("context/locative_prepositions").words
 
     async def run(self, doc: Document) -> None:
         text, tokens = doc.text, doc.tokens
@@ -100,8 +101,9 @@ class SignalsLayer(Layer):
 
     def _person(self, tokens: list[Token], items: list[RunItem], roles: tuple[str, ...], text: str,
                 first: int, ctx: PersonContext) -> PersonSignal:
-        hint = self.governed_case.get(tokens[first - 1].text.lower()) if first else None
-        person = build_person(items, roles, text, hint)
+        before = tokens[first - 1].text.lower() if first else None
+        hint = self.governed_case.get(before) if before else None
+        person = build_person(items, roles, text, hint, locative=before in self.locative_prepositions)
         last = tokens.index(items[-1].token, first)
         person.titles = ctx.titles(first, last)
         person.legal_form = ctx.person_forms.get(first)

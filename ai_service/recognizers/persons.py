@@ -244,35 +244,38 @@ _EVIDENCE = {"patronymic": 3, "given": 2, "surname": 1}
 _SOURCE_TRUST = {"morph": 1.0, "dictionary": 1.0, "predicted": 0.5}
 
 
-def resolve_gender(items: list[RunItem], roles: tuple[str, ...],
-                   hint_case: str | None = None) -> tuple[str | None, frozenset[str] | None]:
+def resolve_gender(items: list[RunItem], roles: tuple[str, ...], hint_case: str | None = None,
+                   locative: bool = True) -> tuple[str | None, frozenset[str] | None]:
     """The gender, and the grammatical cases all parts can share for it.
 
     Each gender is tried: every part needs a reading of that gender (or an
     ungendered one), and the parts should agree in case — ``Саша Петрова`` is
     a woman in the nominative, not a man's name next to a genitive surname. A case
     the preceding preposition demands (``от Смирнова`` → genitive) and the
-    nominative are preferred, then the explicit evidence of the parts.
+    nominative are preferred, then the explicit evidence of the parts. Without ``locative`` (no
+    preposition before the name that takes it) the locative is no reading where another one is:
+    ``Моргунові Олегові`` is the dative of Моргун, not the locative of Моргунов.
     """
-    return _gender_of_readings(tuple(it.token.morph for it in items), roles, hint_case)
+    return _gender_of_readings(tuple(it.token.morph for it in items), roles, hint_case, locative)
 
 
 @lru_cache(maxsize=16_384)
 def _gender_of_readings(morphs: tuple[MorphInfo | None, ...], roles: tuple[str, ...],
-                        hint_case: str | None) -> tuple[str | None, frozenset[str] | None]:
+                        hint_case: str | None, locative: bool) -> tuple[str | None, frozenset[str] | None]:
     # Only the readings and roles decide (cached: payees recur); items rebuilt from them alone.
     items = [RunItem(Token("", 0, 0, "word", "none", morph=m), False, 0) for m in morphs]
     # A given name no dictionary knows (read so only before a patronymic) has no readings to agree.
     named = [(it, r) for it, r in zip(items, roles) if r != "initial" and (r != "given" or _forms(it, r))]
-    gender, common = _resolve(named, hint_case)
+    gender, common = _resolve(named, hint_case, locative)
     if gender is None and any(r == "surname" for _, r in named):
         # A woman's consonant-final surname does not decline; when it was declined as a
         # man's anyway (Кашпурові Тетяні), the given name and patronymic still decide.
-        gender, common = _resolve([(it, r) for it, r in named if r != "surname"], hint_case)
+        gender, common = _resolve([(it, r) for it, r in named if r != "surname"], hint_case, locative)
     return gender, (frozenset(common) if common is not None else None)
 
 
-def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[str | None, set[str] | None]:
+def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None,
+             locative: bool = True) -> tuple[str | None, set[str] | None]:
     best: tuple[tuple, str | None, set[str] | None] | None = None
     for gender in ("male", "female"):
         common: set[str] | None = None
@@ -293,6 +296,8 @@ def _resolve(named: list[tuple[RunItem, str]], hint_case: str | None) -> tuple[s
         if not feasible or not evidence:
             continue
         common = common or set()
+        if not locative and len(common) > 1:
+            common.discard("loct")
         rank = (bool(common), hint_case in common if hint_case else False, "nomn" in common, evidence)
         if best is None or rank > best[0]:
             best = (rank, gender, common)
@@ -330,8 +335,8 @@ def lower_particle(word: str) -> bool:
 
 
 def build_person(items: list[RunItem], roles: tuple[str, ...], text: str,
-                 hint_case: str | None = None) -> PersonSignal:
-    gender, common = resolve_gender(items, roles, hint_case)
+                 hint_case: str | None = None, locative: bool = True) -> PersonSignal:
+    gender, common = resolve_gender(items, roles, hint_case, locative)
     if common and hint_case in common:
         common = {hint_case}
     forms_per_item = [_forms(it, role) for it, role in zip(items, roles)]

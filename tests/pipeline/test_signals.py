@@ -229,6 +229,9 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Гайрабеков Лема Куйрійович; переказ власних коштів", ["Гайрабеков Лема Куйрійович"]),
     ("Виплата Гайрабекову Лемі Куйрійовичу", ["Гайрабеков Лемі Куйрійович"]),
     ("Оплата Іванову Петренко Олені Петрівні", ["Іванов", "Петренко Олена Петрівна"]),  # two surnames: two people
+    # no preposition, no locative: the dative of Моргун, not the locative of Моргунов
+    ("Компенсація витрат Моргунові Олегові Валерійовичеві", ["Моргун Олег Валерійович"]),
+    ("Оплата при Петренкові Івані", ["Петренко Іван"]),  # after при the locative it is
     # in capitals a one-letter preposition before a given name and patronymic is no surname
     ("РАСЧЕТ С НАДЕЖДОЙ СЕРГЕЕВНОЙ ПО ДОГОВОРУ №903/6-23", ["Надежда Сергеевна"]),
 ])
