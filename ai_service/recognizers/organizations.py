@@ -45,12 +45,10 @@ def _script_changes(tokens: list[Token], first: int, j: int) -> bool:
 
 def _person_starts(tokens: list[Token], j: int) -> bool:
     """A known given name followed by another capitalised word starts a person, not a name."""
-    tok = tokens[j]
-    if tok.morph is None or j + 1 >= len(tokens):
+    if j + 1 >= len(tokens) or not _given_reading(tokens[j]):
         return False
-    given = any(f.role == "given" and f.source in ("morph", "dictionary") for f in tok.morph.forms)
     nxt = tokens[j + 1]
-    return given and nxt.kind == "word" and nxt.text[:1].isupper() and nxt.context is None
+    return nxt.kind == "word" and nxt.text[:1].isupper() and nxt.context is None
 
 
 def _party_follows(tokens: list[Token], j: int) -> bool:
@@ -72,9 +70,14 @@ def _initial_at(tokens: list[Token], i: int) -> bool:
             and tokens[i + 1].start == tok.end)
 
 
+def _given_reading(tok: Token) -> bool:
+    """A given name the analyser or our dictionaries know (not one predicted from an ending)."""
+    return tok.morph is not None and any(f.role == "given" and f.source in ("morph", "dictionary")
+                                         for f in tok.morph.forms)
+
+
 def _given_word(tok: Token) -> bool:
-    return (tok.kind == "word" and tok.text[:1].isupper() and tok.morph is not None
-            and any(f.role == "given" and f.source in ("morph", "dictionary") for f in tok.morph.forms))
+    return tok.kind == "word" and tok.text[:1].isupper() and _given_reading(tok)
 
 
 def _patronymic(tok: Token) -> bool:
