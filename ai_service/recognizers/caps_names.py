@@ -32,6 +32,24 @@ def _caps_word(tok: Token) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and (len(letters) > 1 or tok.text.lower() in _CONNECTORS)
 
 
+def _joins_after_marker(tokens: list[Token], i: int, j: int, legal: set[int]) -> bool:
+    """``FOR`` after an organisation word or before a legal form, between capitalised words, joins
+    the name (IDLEB COMPANY FOR SPINNING, POPULAR FRONT FOR THE LIBERATION OF PALESTINE) though it is
+    the word that introduces a payee (payment for …); after a person's name in capitals it still
+    ends the run (IVAN PETROV FOR CONSULTING services)."""
+    nxt = j + 1
+    if not (tokens[nxt].context == "beneficiary" and tokens[nxt].text.lower() in _ORG_JOINERS
+            and nxt + 1 < len(tokens) and tokens[nxt + 1].kind == "word" and _caps_word(tokens[nxt + 1])):
+        return False
+    if any(k in legal or tokens[k].text.lower() in _MARKERS for k in range(i, nxt)):
+        return True
+    # … or before a legal form closing the capitals (DAMASCUS CHAM FOR MANAGEMENT LLC)
+    k = nxt + 1
+    while k < len(tokens) and tokens[k].kind == "word" and _caps_word(tokens[k]) and k not in legal:
+        k += 1
+    return k < len(tokens) and k in legal
+
+
 def _letter(tok: Token) -> bool:
     return tok.kind == "word" and len(tok.text) == 1 and tok.text.isupper()
 
@@ -68,7 +86,8 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
             nxt = tokens[j + 1]
             if nxt.kind == "word" and _caps_word(nxt) and (nxt.context not in ("payment", "beneficiary", "id_marker", "id") or (
                     # a payment word inside the run is a word of the name (GREEN CAR RENT LIMITED PARTNERSHIP)
-                    nxt.context == "payment" and j + 2 < n and tokens[j + 2].kind == "word" and _caps_word(tokens[j + 2]))):
+                    nxt.context == "payment" and j + 2 < n and tokens[j + 2].kind == "word" and _caps_word(tokens[j + 2]))
+                    or _joins_after_marker(tokens, i, j, legal)):
                 j += 1
                 last_word = j
             elif nxt.kind == "number" or (nxt.kind == "punct" and nxt.text in _INNER_PUNCT) or (

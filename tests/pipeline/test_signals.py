@@ -286,11 +286,23 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     # a payment word and a dotted abbreviation inside the run are words of the name
     ("Wire from GREEN CAR RENT LIMITED PARTNERSHIP ref 9391", "GREEN CAR RENT LIMITED PARTNERSHIP"),
     ("Remittance to ARCHI CENTRE I.C.E. LIMITED (invoice 6870)", "ARCHI CENTRE I.C.E. LIMITED"),
+    # FOR after an organisation word joins the name; it is not the "for" of a payee
+    ("Оплата IDLEB COMPANY FOR SPINNING за товар", "IDLEB COMPANY FOR SPINNING"),
+    ("Payment to POPULAR FRONT FOR THE LIBERATION OF PALESTINE under contract 5",
+     "POPULAR FRONT FOR THE LIBERATION OF PALESTINE"),
+    ("Оплата SYRIAN COMPANY FOR METALS AND INVESTMENTS LLC за транспортные услуги",
+     "SYRIAN COMPANY FOR METALS AND INVESTMENTS LLC"),
+    ("Оплата DAMASCUS CHAM FOR MANAGEMENT LLC за транспортные услуги", "DAMASCUS CHAM FOR MANAGEMENT LLC"),
 ])
 def test_capitalised_list_names_are_one_organisation(process, text, core):
     doc = process(text)
     assert [o.core for o in doc.organizations] == [core]
     assert doc.persons == []
+
+
+def test_a_person_in_capitals_before_for_stays_a_person(process):
+    doc = process("Payment to IVAN PETROV FOR CONSULTING services")
+    assert [p.normalized for p in doc.persons] == ["Ivan Petrov"] and doc.organizations == []
 
 
 def test_a_capitalised_person_stays_a_person(process):
