@@ -32,7 +32,7 @@ def _caps_word(tok: Token) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and (len(letters) > 1 or tok.text.lower() in _CONNECTORS)
 
 
-def _joins_after_marker(tokens: list[Token], i: int, j: int, legal: set[int]) -> bool:
+def _joiner_inside_name(tokens: list[Token], i: int, j: int, legal: set[int]) -> bool:
     """``FOR`` after an organisation word or before a legal form, between capitalised words, joins
     the name (IDLEB COMPANY FOR SPINNING, POPULAR FRONT FOR THE LIBERATION OF PALESTINE) though it is
     the word that introduces a payee (payment for …); after a person's name in capitals it still
@@ -87,7 +87,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
             if nxt.kind == "word" and _caps_word(nxt) and (nxt.context not in ("payment", "beneficiary", "id_marker", "id") or (
                     # a payment word inside the run is a word of the name (GREEN CAR RENT LIMITED PARTNERSHIP)
                     nxt.context == "payment" and j + 2 < n and tokens[j + 2].kind == "word" and _caps_word(tokens[j + 2]))
-                    or _joins_after_marker(tokens, i, j, legal)):
+                    or _joiner_inside_name(tokens, i, j, legal)):
                 j += 1
                 last_word = j
             elif nxt.kind == "number" or (nxt.kind == "punct" and nxt.text in _INNER_PUNCT) or (
