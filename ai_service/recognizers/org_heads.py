@@ -20,7 +20,10 @@ MAX_AFTER = 14  # tokens of the complement after it
 # Words that join or introduce parts of a complement (наук і досліджень, центр з підводної
 # техніки, міністерство у справах, Ministry of Defence); stop words elsewhere.
 _LINKS = frozenset({"і", "й", "та", "и", "з", "із", "зі", "у", "в", "с", "со", "по", "при", "для",
-                    "of", "for", "and", "de", "del", "la", "el"})
+                    "of", "for", "and", "the", "de", "del", "la", "el"})
+# English links after which a capitalised word goes on with the name unless it is a known given name
+# (Holy Land Foundation for Relief and Development; Fund for John Smith names two).
+_EN_LINKS = frozenset({"for", "and", "the"})
 _NAMED_AFTER = frozenset({"імені", "имени", "ім", "им"})
 # Links after which a capitalised word, a country too, goes on with the name (Bank of America,
 # Ministry of Defence of Ukraine); not "for", "and": Fund for John Smith names two.
@@ -54,6 +57,11 @@ def head_indexes(spans: list[ContextSpan]) -> frozenset[int]:
     heads = head_forms()
     return frozenset(j for s in spans if s.category == "legal_form" and s.value in heads
                      for j in range(s.first, s.last + 1))
+
+
+def _known_given(tok: Token) -> bool:
+    return tok.morph is not None and any(f.role == "given" and f.source in ("morph", "dictionary")
+                                         for f in tok.morph.forms)
 
 
 def _capitalised(tok: Token) -> bool:
@@ -117,7 +125,8 @@ def complement(tokens: list[Token], j: int, heads: frozenset[int], taken: set[in
                 # honorific "імені" or an initial, or as an adjective (Сибірського відділення);
                 # after a lower-case noun it is someone else (… студента Петренка).
                 ok = (_adjective(tok) or prev is None or _capitalised(prev) or prev.text == "."
-                      or prev.text.lower() in _NAMED_AFTER or prev.text.lower() in OF_LINKS or len(prev.text) == 1)
+                      or prev.text.lower() in _NAMED_AFTER or prev.text.lower() in OF_LINKS or len(prev.text) == 1
+                      or (prev.text in _EN_LINKS and tok.script == "latn" and not _known_given(tok)))
             else:
                 ok = tok.morph is None or not tok.morph.known_common or str(tok.morph.common_pos) in _NOMINAL
             if not ok:

@@ -300,6 +300,19 @@ def test_capitalised_list_names_are_one_organisation(process, text, core):
     assert doc.persons == []
 
 
+@pytest.mark.parametrize("text,orgs,persons", [
+    ("Payment to Holy Land Foundation for Relief and Development", ["Holy Land Foundation for Relief and Development"], []),
+    ("Оплата Korean Committee for Space Technology за послуги", ["Korean Committee for Space Technology"], []),
+    # a known given name after "for" is the person the payment is for
+    ("Donation to Children Foundation for John Smith", ["Children Foundation"], ["John Smith"]),
+    ("Payment to Acme Foundation for services rendered", ["Acme Foundation"], []),
+])
+def test_an_english_name_goes_on_after_for_and_the(process, text, orgs, persons):
+    doc = process(text)
+    assert [o.core for o in doc.organizations] == orgs
+    assert [p.normalized for p in doc.persons] == persons
+
+
 def test_a_person_in_capitals_before_for_stays_a_person(process):
     doc = process("Payment to IVAN PETROV FOR CONSULTING services")
     assert [p.normalized for p in doc.persons] == ["Ivan Petrov"] and doc.organizations == []
