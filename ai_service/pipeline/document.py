@@ -34,6 +34,11 @@ class MorphInfo:
     common_reading: bool = False  # also a dictionary common word (долга: долг / Долгая)
     common_pos: str | None = None  # part of speech of that common reading (NOUN, VERB, …)
 
+    @property
+    def known_given(self) -> bool:
+        """A given-name reading the analyser or our dictionaries vouch for (not one predicted from an ending)."""
+        return any(f.role == "given" and f.source in ("morph", "dictionary") for f in self.forms)
+
 
 @dataclass(slots=True)
 class Token:

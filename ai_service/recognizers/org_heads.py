@@ -59,11 +59,6 @@ def head_indexes(spans: list[ContextSpan]) -> frozenset[int]:
                      for j in range(s.first, s.last + 1))
 
 
-def _known_given(tok: Token) -> bool:
-    return tok.morph is not None and any(f.role == "given" and f.source in ("morph", "dictionary")
-                                         for f in tok.morph.forms)
-
-
 def _capitalised(tok: Token) -> bool:
     return tok.kind == "word" and tok.text[:1].isupper()
 
@@ -126,7 +121,7 @@ def complement(tokens: list[Token], j: int, heads: frozenset[int], taken: set[in
                 # after a lower-case noun it is someone else (… студента Петренка).
                 ok = (_adjective(tok) or prev is None or _capitalised(prev) or prev.text == "."
                       or prev.text.lower() in _NAMED_AFTER or prev.text.lower() in OF_LINKS or len(prev.text) == 1
-                      or (prev.text in _EN_LINKS and tok.script == "latn" and not _known_given(tok)))
+                      or (prev.text in _EN_LINKS and tok.script == "latn" and not (tok.morph is not None and tok.morph.known_given)))
             else:
                 ok = tok.morph is None or not tok.morph.known_common or str(tok.morph.common_pos) in _NOMINAL
             if not ok:

@@ -45,7 +45,7 @@ def _script_changes(tokens: list[Token], first: int, j: int) -> bool:
 
 def _person_starts(tokens: list[Token], j: int) -> bool:
     """A known given name followed by another capitalised word starts a person, not a name."""
-    if j + 1 >= len(tokens) or not _given_reading(tokens[j]):
+    if j + 1 >= len(tokens) or tokens[j].morph is None or not tokens[j].morph.known_given:
         return False
     nxt = tokens[j + 1]
     return nxt.kind == "word" and nxt.text[:1].isupper() and nxt.context is None
@@ -70,14 +70,8 @@ def _initial_at(tokens: list[Token], i: int) -> bool:
             and tokens[i + 1].start == tok.end)
 
 
-def _given_reading(tok: Token) -> bool:
-    """A given name the analyser or our dictionaries know (not one predicted from an ending)."""
-    return tok.morph is not None and any(f.role == "given" and f.source in ("morph", "dictionary")
-                                         for f in tok.morph.forms)
-
-
 def _given_word(tok: Token) -> bool:
-    return tok.kind == "word" and tok.text[:1].isupper() and _given_reading(tok)
+    return tok.kind == "word" and tok.text[:1].isupper() and tok.morph is not None and tok.morph.known_given
 
 
 def _patronymic(tok: Token) -> bool:

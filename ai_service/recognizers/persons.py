@@ -162,7 +162,7 @@ def _dictionary_given(item: RunItem) -> bool:
 
 
 def _known_given(item: RunItem) -> bool:
-    return any(f.role == "given" and f.source in ("morph", "dictionary") for f in _forms(item, "given"))
+    return item.token.morph is not None and item.token.morph.known_given
 
 
 MAX_PARTS = 3

@@ -46,7 +46,7 @@ def sentence_capital(tokens: list[Token], first: int, items: list[RunItem], text
     word = tok.text
     if tok.script != "latn" or len(word) < 2 or not word[0].isupper() or not word[1:].islower():
         return False
-    if tok.morph is not None and any(f.role == "given" and f.source in TRUSTED_SOURCES for f in tok.morph.forms):
+    if _given(tok):
         return False
     nxt = first + 1
     if nxt >= len(tokens) or tokens[nxt].kind != "word" or tokens[nxt].script != "latn" or not tokens[nxt].text.islower():
@@ -336,4 +336,4 @@ def _has_role(tok: Token, role: str) -> bool:
 
 
 def _given(tok: Token) -> bool:
-    return tok.morph is not None and any(f.role == "given" and f.source in TRUSTED_SOURCES for f in tok.morph.forms)
+    return tok.morph is not None and tok.morph.known_given
