@@ -95,13 +95,14 @@ def surname_by_suffix(word: str) -> list[Reading]:
     if m:  # first: Кітрареві is far more often the dative of Кітрар than the locative of Кітрарев
         stem = m.group(1)
         readings.append((stem + "ь" if stem.endswith("л") else stem, "male", _SOFT_MALE_CASES[m.group(2)]))
+    dative = _MALE_DATIVE.match(word)
+    if dative:  # first: Карамянові is the dative of Карамян; Карамянов's dative is Карамянову
+        readings.append((dative.group(1), "male", ("datv",)))
     m = _SURNAME.match(word)
     if m:
         stem, ending = m.group(1), m.group(2)
-        readings += [(stem + suffix, gender, cases) for gender, suffix, cases in _SURNAME_READINGS[ending]]
-    m = _MALE_DATIVE.match(word)
-    if m:
-        readings.append((m.group(1), "male", ("datv",)))
+        readings += [(stem + suffix, gender, ("loct",) if dative and gender == "male" else cases)
+                     for gender, suffix, cases in _SURNAME_READINGS[ending]]
     m = _ADJ_SURNAME.match(word)
     if m:
         stem, ending = m.group(1), m.group(2)

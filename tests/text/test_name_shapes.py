@@ -33,6 +33,9 @@ def test_surname_readings(word: str, reading: tuple) -> None:
 def test_the_likelier_reading_comes_first() -> None:
     # the case agreement ties them; the first one wins
     assert surname_by_suffix("Кітрареві")[0] == ("Кітрар", "male", ("datv", "loct"))  # not Кітрарев
+    # the dative of a man's -ов surname ends in -ову: Карамянові is Карамян's dative, Карамянов's locative
+    assert surname_by_suffix("Карамянові")[0] == ("Карамян", "male", ("datv",))
+    assert ("Карамянов", "male", ("loct",)) in surname_by_suffix("Карамянові")
     assert surname_by_suffix("Топіліному")[0][0] == "Топілін"  # -іний is rare
     assert surname_by_suffix("Луговому")[0][0] == "Луговий"  # -овий is common
 
