@@ -149,8 +149,9 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
             if not (caseless or tok.text[:1].isupper() or tok.text.isupper()) and step < 0:
                 break
             picked.append(j)
-        elif tok.kind == "number" and (picked if step > 0 else all(tokens[k].kind != "word" for k in picked)):
-            picked.append(j)  # "Plant 5 Ltd"; read backwards only next to the form: "VISION 20-20, S.A."
+        elif tok.kind == "number" and (_glued_number(tokens, j) or (
+                picked if step > 0 else all(tokens[k].kind != "word" for k in picked))):
+            picked.append(j)  # "Plant 5 Ltd"; read backwards next to the form ("VISION 20-20, S.A.") or in a word (2ГІС)
         elif tok.text in ("&", "-") and picked:
             pass
         elif tok.text == "." and picked and _glued_dot(tokens, j):
@@ -161,9 +162,15 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
             break
         j += step
     picked.sort()
-    while picked and tokens[picked[0]].kind != "word":
-        picked.pop(0)  # a name starts with a word, not with the number before it
+    while picked and tokens[picked[0]].kind != "word" and not _glued_number(tokens, picked[0]):
+        picked.pop(0)  # a name starts with a word, not with the number before it (but 2ГІС, 3M do)
     return picked
+
+
+def _glued_number(tokens: list[Token], j: int) -> bool:
+    """A number written together with the word after it: one word of the name (2ГІС Локал Серч)."""
+    return (tokens[j].kind == "number" and j + 1 < len(tokens) and tokens[j + 1].kind == "word"
+            and tokens[j].end == tokens[j + 1].start)
 
 
 @lru_cache(maxsize=1)

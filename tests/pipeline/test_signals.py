@@ -65,6 +65,9 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("Оплата ТОВ Рога и Копыта", "ТОВ", "Рога и Копыта"),
     ("Оплата ООО «Ромашка» по счету 15", "ООО", "Ромашка"),
     ("Invoice 5 Acme Trading LLC", "LLC", "Acme Trading"),
+    # a number written into the first word is part of the name; one before it is not
+    ("Рахунок-фактура від 2ГІС Локал Серч Лімітед № 1442", "Ltd", "2ГІС Локал Серч"),
+    ("Оплата ТОВ 3М Трейдинг за товар", "ТОВ", "3М Трейдинг"),
     # dotted and Latin American legal forms are forms, not initials
     ("Payment to URANTIA SERVICES S.A. inv 9216", "SA", "URANTIA SERVICES S.A."),
     ("Wire transfer to VISION 20-20, S.A., tax ID 2107640-1-757913", "SA", "VISION 20-20, S.A."),
