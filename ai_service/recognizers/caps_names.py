@@ -17,7 +17,7 @@ from ai_service.recognizers.organizations import OrgMatch
 MIN_WORDS = 5  # capitalised words (connectors not counted) that make a run an organisation
 MIN_WORDS_WITH_MARKER = 2  # … or this many when a legal form / organisation word is inside
 _CONNECTORS = frozenset({"y", "de", "del", "la", "las", "los", "el", "of", "and", "the", "for", "e", "di",
-                         "du", "des", "et", "da", "do", "dos", "en", "s", "c", "&"})
+                         "du", "des", "et", "da", "do", "dos", "en", "s", "c", "&", "in"})
 _ORG_JOINERS = frozenset({"of", "and", "for", "the", "&"})
 _INNER_PUNCT = frozenset({"&", "-", "(", ")", ".", "'", ","})
 _MARKERS = frozenset({"organization", "organisation", "company", "corporation", "bank", "group", "holding",
@@ -50,6 +50,19 @@ def _joiner_inside_name(tokens: list[Token], i: int, j: int, legal: set[int]) ->
     return k < len(tokens) and k in legal
 
 
+def _place_joined(words: list[Token], content: list[Token]) -> bool:
+    """``IN`` inside capitals names an organisation by its place (AL-QAIDA IN IRAQ) unless a given
+    name says the words before it are a person somewhere (IVAN PETROV IN KYIV)."""
+    return (any(t.text.lower() == "in" for t in words[1:-1])
+            and not any(t.morph is not None and t.morph.known_given for t in content))
+
+
+def _parenthesised_word(tokens: list[Token], i: int) -> bool:
+    """(PVT), (PTY) after a name not written in capitals: a note inside that name, not the start
+    of one (Euro Asia Cargo (PVT) LTD)."""
+    return 0 < i < len(tokens) - 1 and tokens[i - 1].text == "(" and tokens[i + 1].text == ")"
+
+
 def _letter(tok: Token) -> bool:
     return tok.kind == "word" and len(tok.text) == 1 and tok.text.isupper()
 
@@ -77,7 +90,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
     i, n = 0, len(tokens)
     while i < n:
         if (tokens[i].kind != "word" or not _caps_word(tokens[i]) or tokens[i].text.lower() in _CONNECTORS
-                or i in personal):
+                or i in personal or _parenthesised_word(tokens, i)):
             i += 1
             continue
         j = i
@@ -113,7 +126,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
         marker = any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
         # English function words join organisation names, never a person's (ISLAMIC REPUBLIC OF IRAN
         # BROADCASTING); Spanish "de", "y" do both (DE LA CRUZ), so they prove nothing.
-        joined = any(t.text.lower() in _ORG_JOINERS for t in words)
+        joined = any(t.text.lower() in _ORG_JOINERS for t in words) or _place_joined(words, content)
         if len(content) >= MIN_WORDS or (marker and len(content) >= MIN_WORDS_WITH_MARKER) or (
                 joined and len(content) >= MIN_WORDS_WITH_MARKER):
             cs, ce = tokens[start].start, tokens[end].end

@@ -146,12 +146,16 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
                     j = nxt
                     continue
                 break
-            if not (caseless or tok.text[:1].isupper() or tok.text.isupper()) and step < 0:
+            if not (caseless or tok.text[:1].isupper() or tok.text.isupper()) and step < 0 and not _capitalised_before(tokens, j):
                 break
             picked.append(j)
         elif tok.kind == "number" and (_glued_number(tokens, j) or (
                 picked if step > 0 else all(tokens[k].kind != "word" for k in picked))):
             picked.append(j)  # "Plant 5 Ltd"; read backwards next to the form ("VISION 20-20, S.A.") or in a word (2ГІС)
+        elif step < 0 and tok.text == ")" and (opened := _parenthesis_opened(tokens, j)) is not None:
+            picked.extend(range(opened, j + 1))  # Бонум Кепітал (Сайпрес) Лтд: a place or kind inside the name
+            j = opened - 1
+            continue
         elif tok.text in ("&", "-") and picked:
             pass
         elif tok.text == "." and picked and _glued_dot(tokens, j):
@@ -164,7 +168,37 @@ def _unquoted_core(tokens: list[Token], i: int, step: int, heads: frozenset[int]
     picked.sort()
     while picked and tokens[picked[0]].kind != "word" and not _glued_number(tokens, picked[0]):
         picked.pop(0)  # a name starts with a word, not with the number before it (but 2ГІС, 3M do)
+    if picked and tokens[picked[-1]].text == ")" and all(tokens[k].text != "(" for k in picked):
+        picked.pop()  # (Acme) Ltd: the parenthesis was around the whole name
     return picked
+
+
+MAX_LOWER_WORDS = 3  # lower-case words of a name between its capitalised first word and its form
+
+
+def _capitalised_before(tokens: list[Token], j: int) -> bool:
+    """A lower-case word read backwards from a suffix form belongs to the name when a capitalised
+    word begins it a few words before: names are written with only their first word capitalised
+    (Альфа кепітал маркетс ЛТД, Саксес авіейшен сервіс ФЗС), as Ukrainian spelling asks."""
+    k = j
+    while k >= 0 and j - k <= MAX_LOWER_WORDS and tokens[k].kind == "word" and tokens[k].context is None:
+        if tokens[k].text[:1].isupper():
+            return True
+        k -= 1
+    return False
+
+
+MAX_PARENTHESISED_WORDS = 2
+
+
+def _parenthesis_opened(tokens: list[Token], j: int) -> int | None:
+    """Where the parenthesis closed at ``j`` opens, when it holds a capitalised word or two and
+    nothing of the payment's own wording: (Сайпрес), (PVT), not (за послуги)."""
+    k = j - 1
+    while k >= 0 and j - 1 - k < MAX_PARENTHESISED_WORDS and tokens[k].kind == "word" and (
+            tokens[k].context is None and tokens[k].text[:1].isupper()):
+        k -= 1
+    return k if 0 <= k < j - 1 and tokens[k].text == "(" else None
 
 
 def _glued_number(tokens: list[Token], j: int) -> bool:

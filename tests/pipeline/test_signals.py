@@ -68,6 +68,19 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     # a number written into the first word is part of the name; one before it is not
     ("Рахунок-фактура від 2ГІС Локал Серч Лімітед № 1442", "Ltd", "2ГІС Локал Серч"),
     ("Оплата ТОВ 3М Трейдинг за товар", "ТОВ", "3М Трейдинг"),
+    # read back from a suffix form: lower-case words after a capitalised first one are the name's
+    ("Payment to Альфа кепітал маркетс ЛТД under contract 5/22", "Ltd", "Альфа кепітал маркетс"),
+    ("Оплата Саксес авіейшен сервіс ФЗС за транспортные услуги", "FZC", "Саксес авіейшен сервіс"),
+    ("Оплата послуг Acme ЛТД", "Ltd", "Acme"),  # … but not the payment wording before it
+    # a parenthesised word before the form is the name's (a place, a kind); a parenthesised phrase is not
+    ("Рахунок-фактура від Аспро Марк (СіУай) Лімітед № 1442", "Ltd", "Аспро Марк (СіУай)"),
+    ("Payment to Kinetic Asia Cargo (PVT) LTD inv 5", "Ltd", "Kinetic Asia Cargo (PVT)"),
+    ("Оплата (за послуги) Acme Ltd", "Ltd", "Acme"),
+    ("Оплата (Acme) Ltd", "Ltd", "Acme"),
+    # Western forms as Ukrainian lists transliterate them
+    ("Оплата за будматеріали Свіс Інтернешнл Ріел Істейт Портфоліо АГ, рах. 19", "AG",
+     "Свіс Інтернешнл Ріел Істейт Портфоліо"),
+    ("Оплата Папа Оскар Венчурс ГмбХ за товар", "GmbH", "Папа Оскар Венчурс"),
     # dotted and Latin American legal forms are forms, not initials
     ("Payment to URANTIA SERVICES S.A. inv 9216", "SA", "URANTIA SERVICES S.A."),
     ("Wire transfer to VISION 20-20, S.A., tax ID 2107640-1-757913", "SA", "VISION 20-20, S.A."),
@@ -296,6 +309,9 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     ("Оплата SYRIAN COMPANY FOR METALS AND INVESTMENTS LLC за транспортные услуги",
      "SYRIAN COMPANY FOR METALS AND INVESTMENTS LLC"),
     ("Оплата DAMASCUS CHAM FOR MANAGEMENT LLC за транспортные услуги", "DAMASCUS CHAM FOR MANAGEMENT LLC"),
+    # IN names an organisation by its place (a listed entity apart from AL-QAIDA itself)
+    ("Оплата AL-QAIDA IN IRAQ за транспортные услуги", "AL-QAIDA IN IRAQ"),
+    ("Payment to AL-QAIDA IN THE ARABIAN PENINSULA", "AL-QAIDA IN THE ARABIAN PENINSULA"),
 ])
 def test_capitalised_list_names_are_one_organisation(process, text, core):
     doc = process(text)
@@ -319,6 +335,8 @@ def test_an_english_name_goes_on_after_for_and_the(process, text, orgs, persons)
 def test_a_person_in_capitals_before_for_stays_a_person(process):
     doc = process("Payment to IVAN PETROV FOR CONSULTING services")
     assert [p.normalized for p in doc.persons] == ["Ivan Petrov"] and doc.organizations == []
+    doc = process("Transfer to IVAN PETROV IN KYIV branch")  # … and before IN
+    assert [p.normalized for p in doc.persons][:1] == ["Ivan Petrov"] and doc.organizations == []
 
 
 def test_a_capitalised_person_stays_a_person(process):
