@@ -63,6 +63,31 @@ def _parenthesised_word(tokens: list[Token], i: int) -> bool:
     return 0 < i < len(tokens) - 1 and tokens[i - 1].text == "(" and tokens[i + 1].text == ")"
 
 
+MIN_ACRONYM = 3
+
+
+def _acronym_inside(tokens: list[Token], i: int, end: int) -> bool:
+    """``KHATIBA IMAM AL-BUKHARI (KIB)``: capitals followed by their own initials in parentheses are
+    an organisation's name and abbreviation; a person is not written so."""
+    for k in range(i + 1, end):
+        if tokens[k - 1].text == "(" and tokens[k + 1].text == ")" and len(tokens[k].text) >= MIN_ACRONYM:
+            words = [t for t in tokens[i : k - 1] if t.kind == "word" and t.text.lower() not in _CONNECTORS]
+            return len(words) >= MIN_ACRONYM and _initials_of(tokens[k].text, words)
+    return False
+
+
+def _initials_of(acronym: str, words: list[Token]) -> bool:
+    """Each letter of ``acronym`` starts one of ``words`` (or a hyphenated part of it), in order."""
+    w = 0
+    for letter in acronym:
+        while w < len(words) and letter not in {part[:1] for part in words[w].text.split("-")}:
+            w += 1
+        if w == len(words):
+            return False
+        w += 1
+    return True
+
+
 def _letter(tok: Token) -> bool:
     return tok.kind == "word" and len(tok.text) == 1 and tok.text.isupper()
 
@@ -123,7 +148,8 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
             # is not in capitals; the legal-form reader takes it.
             i = end + 1
             continue
-        marker = any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
+        marker = (any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
+                  or _acronym_inside(tokens, i, end))
         # English function words join organisation names, never a person's (ISLAMIC REPUBLIC OF IRAN
         # BROADCASTING); Spanish "de", "y" do both (DE LA CRUZ), so they prove nothing.
         joined = any(t.text.lower() in _ORG_JOINERS for t in words) or _place_joined(words, content)

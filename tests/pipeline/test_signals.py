@@ -312,6 +312,8 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     # IN names an organisation by its place (a listed entity apart from AL-QAIDA itself)
     ("Оплата AL-QAIDA IN IRAQ за транспортные услуги", "AL-QAIDA IN IRAQ"),
     ("Payment to AL-QAIDA IN THE ARABIAN PENINSULA", "AL-QAIDA IN THE ARABIAN PENINSULA"),
+    # a name followed by its own initials in parentheses is an organisation's
+    ("Рахунок-фактура від KHATIBA IMAM AL-BUKHARI (KIB) № 1442", "KHATIBA IMAM AL-BUKHARI (KIB)"),
 ])
 def test_capitalised_list_names_are_one_organisation(process, text, core):
     doc = process(text)
@@ -341,6 +343,8 @@ def test_a_person_in_capitals_before_for_stays_a_person(process):
 
 def test_a_capitalised_person_stays_a_person(process):
     doc = process("Payment for services to ABDUL RAUF ZAKIR inv 5")
+    assert [p.normalized for p in doc.persons] == ["Abdul Rauf Zakir"] and doc.organizations == []
+    doc = process("Payment for services to ABDUL RAUF ZAKIR (USA) inv 5")  # not his initials
     assert [p.normalized for p in doc.persons] == ["Abdul Rauf Zakir"] and doc.organizations == []
     doc = process("ОПЛАТА ПЕТРЕНКУ ОЛЕКСАНДРУ ВАСИЛЬОВИЧУ ЗА ПОСЛУГИ")  # an all-caps text is not a list name
     assert [p.normalized for p in doc.persons] == ["Петренко Олександр Васильович"]
