@@ -275,6 +275,8 @@ def assign(qparts: tuple[Part, ...], lparts: tuple[Part, ...],
             used_l |= bl
             # An initial says little, whatever the length of the full part.
             pairs.append(((i,), (j,), sim, kind, INITIAL_WEIGHT if kind == INITIAL_MATCH else w2 / 2))
+    if used_q != (1 << len(qparts)) - 1 and any(p.kind == INITIAL for p in qparts):
+        used_q, used_l = _free_initials(qparts, cands, pairs, used_q, used_l)
     free_q = (1 << len(qparts)) - 1 & ~used_q
     free_l = (1 << len(lparts)) - 1 & ~used_l
     # A compound needs one free part on one side and two adjacent free ones on the other,
@@ -284,6 +286,32 @@ def assign(qparts: tuple[Part, ...], lparts: tuple[Part, ...],
                 [p.key[0] for j, p in enumerate(lparts) if free_l >> j & 1]):
         pairs.extend(_compounds(qparts, lparts, used_q, used_l))
     return tuple(pairs)
+
+
+def _free_initials(qparts: tuple[Part, ...], cands: list[tuple[float, float, int, int, str]],
+                   pairs: list[Pair], used_q: int, used_l: int) -> tuple[int, int]:
+    """An initial left without a part because another initial took the one it fits: move the other
+    to a free part it fits as well. ``О. А. Бойцова`` against Бойцова Ольга Олександрівна: О. took
+    Олександрівна (a tie with Ольга), and А. — Александровна's initial — had nothing left."""
+    for i, q in enumerate(qparts):
+        if used_q >> i & 1 or q.kind != INITIAL:
+            continue
+        for sim, w2, qi, j, kind in cands:  # best first
+            if qi != i or kind != INITIAL_MATCH:
+                continue
+            k = next((n for n, p in enumerate(pairs) if p[1] == (j,) and p[3] == INITIAL_MATCH), None)
+            if k is None:
+                continue
+            other = pairs[k][0][0]
+            moved = next((c for c in cands if c[2] == other and c[4] == INITIAL_MATCH and not used_l >> c[3] & 1), None)
+            if moved is None:
+                continue
+            pairs[k] = ((other,), (moved[3],), moved[0], INITIAL_MATCH, INITIAL_WEIGHT)
+            pairs.append(((i,), (j,), sim, INITIAL_MATCH, INITIAL_WEIGHT))
+            used_q |= 1 << i
+            used_l |= 1 << moved[3]
+            break
+    return used_q, used_l
 
 
 def _latin_initial_differs(q: Part, l: Part) -> bool:

@@ -166,6 +166,12 @@ def test_each_initial_goes_to_the_name_it_begins() -> None:
     assert r.score >= 0.85 and r.explanation["unmatched_query"] == []
     # ... and still stands for it where nothing else does (a Russian writer's initial).
     assert compare_names("Петренко А. В.", "Петренко Олександр Васильович", "person").score >= 0.85
+    # Two initials that both fit one part: each gets its own (О. took Олександрівна, a tie with
+    # Ольга, and left А. — Александровна's initial — nothing).
+    r = compare_names("О. А. Бойцова", "Бойцова Ольга Олександрівна", "person")
+    assert {(a["query"], a["list"]) for a in r.explanation["aligned"]} == {
+        ("Бойцова", "Бойцова"), ("О", "Ольга"), ("А", "Олександрівна")}
+    assert r.score >= 0.85 and r.explanation["unmatched_query"] == []
 
 
 def test_typo_beats_different_surname() -> None:
