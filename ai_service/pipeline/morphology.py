@@ -183,6 +183,10 @@ class MorphologyLayer(Layer):
                 if all(f.nominative != nominative or f.gender != gender for f in forms):
                     forms.append(NameForm("surname", gender, nominative, cases, source))
         if not forms:
+            if all(info.known_common and not info.forms for info in infos):
+                # гуманітарно-технічний, науково-дослідний: common words joined are a common word.
+                return MorphInfo(forms=(), known_common=True, lemma=word.lower(), common_reading=True,
+                                 common_pos=infos[-1].common_pos)
             return None
         return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
 

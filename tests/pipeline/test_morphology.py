@@ -35,6 +35,10 @@ def test_diminutive_resolves_to_full_name(analyze):
 def test_common_words_have_no_name_reading(analyze):
     info = analyze("ремонт", "uk")
     assert info.known_common and not info.forms
+    # common words joined by a hyphen are a common word, not an unknown surname
+    info = analyze("гуманітарно-технічний", "uk")
+    assert info.known_common and not info.forms
+    assert "surname" in {f.role for f in analyze("нечуй-левицькому", "uk").forms}
 
 
 def test_unknown_word_is_a_surname_guess(analyze):
