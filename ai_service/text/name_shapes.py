@@ -89,6 +89,11 @@ def patronymic_by_suffix(word: str) -> Reading | None:
 _MALE_DATIVE = re.compile(r"^(\w{3,}[бвгґджзклмнпрстфхцчшщ])(?:ові|еві|єві)$")
 
 
+# A woman's surname in the Ukrainian instrumental, whatever its type: Поливянною, Земляною, Шевчуковою
+# → Поливянна, Земляна, Шевчукова (the analyzer's predictor offers nothing for many of them).
+_FEMALE_INSTRUMENTAL = re.compile(r"^(\w{3,}[^\Wаеєиіїоуюяь])ою$")
+
+
 def surname_by_suffix(word: str) -> list[Reading]:
     readings: list[Reading] = []
     m = _SOFT_MALE.match(word)
@@ -119,4 +124,6 @@ def surname_by_suffix(word: str) -> list[Reading]:
             readings += [adjective, noun]
         else:
             readings.append(adjective)
+    if not readings and (m := _FEMALE_INSTRUMENTAL.match(word)):
+        readings.append((m.group(1) + "а", "female", ("ablt",)))
     return readings

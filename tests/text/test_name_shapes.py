@@ -11,6 +11,7 @@ from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
     ("Бобровнікова", ("Бобровнікова", "female", ("nomn",))),
     ("Бобровнікова", ("Бобровніков", "male", ("gent", "accs"))),
     ("Лямінові", ("Лямін", "male", ("datv",))),
+    ("Поливянною", ("Поливянна", "female", ("ablt",))),  # a woman's surname of any type in the instrumental
     # adjective-type surnames decline as adjectives, in Ukrainian and in Russian
     ("Крушинською", ("Крушинська", "female", ("ablt",))),
     ("Собещанській", ("Собещанська", "female", ("datv", "loct"))),
