@@ -76,7 +76,7 @@ def name_capable(tok: Token, caseless: bool) -> bool:
 
 
 def _short_caps_in_caps_name(tok: Token, run: list[RunItem], nxt: Token | None) -> bool:
-    """``RAH SAHEL``, ``KIM JONG UN``, ``Emily LIU``: a two- or three-letter Latin word in capitals
+    """``RAH SAHEL``, ``KIM JONG UN``, ``Emily LIU``, ``Yupeng CHI``: a two- or three-letter Latin word in capitals
     beside a longer Latin name word in capitals, or beside a known given name, is part of that name,
     not an abbreviation (Cyrillic ones, ЖК, КН, stay abbreviations)."""
     if not (tok.kind == "word" and tok.script == "latn" and tok.context is None and tok.morph is not None
@@ -84,7 +84,10 @@ def _short_caps_in_caps_name(tok: Token, run: list[RunItem], nxt: Token | None) 
         return False
     prev = run[-1].token if run and not run[-1].initial else None
     return any(t is not None and t.script == "latn" and name_capable(t, False)
-               and ((len(t.text) >= 4 and t.text.isupper()) or _given(t)) for t in (prev, nxt))
+               and ((len(t.text) >= 4 and t.text.isupper()) or _given(t)) for t in (prev, nxt)) or (
+        # Yupeng CHI: a given name in title case, then the surname in capitals
+        prev is not None and prev.script == "latn" and len(prev.text) >= 3 and prev.text.istitle()
+        and name_capable(prev, False) and (nxt is None or nxt.kind != "word" or nxt.context is not None))
 
 
 def _caps_stop_word_surname(tok: Token, run: list[RunItem], nxt: Token | None) -> bool:

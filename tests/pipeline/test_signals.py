@@ -222,6 +222,8 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Payment to RAH SAHEL inv 832 dated 12.03.2022", ["Rah Sahel"]),
     ("Transfer to KIM JONG UN ref 5", ["Kim Jong Un"]),
     ("Invoice settlement, beneficiary Emily LIU, ref 7781", ["Emily Liu"]),  # beside a known given name
+    ("gift to Yupeng CHI", ["Yupeng Chi"]),  # or after a given name in title case, surname last in capitals
+    ("Payment to Ivan Petrov INV 55", ["Ivan Petrov"]),  # a document word in capitals stays one
     ("Payment for IT services", []),
     ("Оплата за паркування ЖК ПЕТРЕНКО", ["Петренко"]),
     ("Оплата за товар, одержувач Павел Анатолиевич Попов, без ПДВ", ["Павел Анатолиевич Попов"]),  # ru name, uk text
