@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from ai_service.logging_setup import (
+    JsonFormatter,
     MaskingFilter,
     apply_level,
     configure_logging,
@@ -64,6 +65,23 @@ def test_lines_are_json_with_the_contract_fields(capsys: pytest.CaptureFixture[s
     assert line["request_id"] == "-" and isinstance(line["pid"], int)
     assert line["endpoint"] == "/process" and line["status"] == 200
     assert datetime.fromisoformat(line["timestamp"]).utcoffset() is not None
+
+
+@pytest.mark.parametrize("options", [{}, {"rename_fields": {"levelname": "severity", "endpoint": "route"}},
+                                     {"static_fields": {"service": "ai-service"}}, {"prefix": "@json "}])
+def test_the_formatter_writes_what_python_json_logger_writes(options: dict[str, Any]) -> None:
+    # format() builds the usual record itself (the access log's cost); it must equal the base class.
+    formatter = JsonFormatter("%(levelname)s %(name)s %(message)s %(request_id)s %(process)s", **options)
+    record = logging.LogRecord("ai_service.http", logging.INFO, "x.py", 1, "request %s", ("done",), None)
+    record.__dict__.update(endpoint="/process", status=200, request_id="r1", _ai_masked=True, color_message="x")
+    expected = super(JsonFormatter, formatter).format(record)
+    assert formatter.format(record) == expected
+    assert "color_message" not in expected and "_ai_masked" not in expected
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    assert json.loads(formatter.format(record).removeprefix("@json "))["exc_info"].endswith("ValueError: boom")
 
 
 def test_fields_a_format_names_are_collected_and_others_skipped(

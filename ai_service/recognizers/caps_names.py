@@ -114,7 +114,8 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
     found: list[OrgMatch] = []
     i, n = 0, len(tokens)
     while i < n:
-        if (tokens[i].kind != "word" or not _caps_word(tokens[i]) or tokens[i].text.lower() in _CONNECTORS
+        if (not tokens[i].text.isupper()  # most words, numbers and marks: one C call
+                or tokens[i].kind != "word" or not _caps_word(tokens[i]) or tokens[i].text.lower() in _CONNECTORS
                 or i in personal or _parenthesised_word(tokens, i)):
             i += 1
             continue

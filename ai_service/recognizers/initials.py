@@ -11,10 +11,14 @@ from ai_service.pipeline.document import Token
 
 def find_initials(tokens: list[Token], caseless: bool) -> dict[int, int]:
     """Where initials start and end (index after the letter and its dots) in ``tokens``."""
-    initials = {k: e for k, t in enumerate(tokens) if len(t.text) == 1 and (e := initial_end(tokens, k)) is not None}
-    if caseless and tokens and tokens[0].text.islower():
+    # Every initial starts at a one-letter word: most texts have a few, many none.
+    letters = [k for k, t in enumerate(tokens) if len(t.text) == 1 and t.kind == "word"]
+    if not letters:
+        return {}
+    initials = {k: e for k in letters if (e := initial_end(tokens, k)) is not None}
+    if caseless and tokens[0].text.islower():
         initials.update(_lower_initials(tokens, initials))
-    initials.update(_dotless_initials(tokens, initials, caseless))
+    initials.update(_dotless_initials(tokens, initials, caseless, letters))
     return initials
 
 
@@ -81,35 +85,32 @@ def name_reading_word(tok: Token | None) -> bool:
             and not tok.morph.known_common and len(tok.text) > 1 and bool(tok.morph.forms))
 
 
-def _capital_letter(tok: Token) -> bool:
-    return tok.kind == "word" and len(tok.text) == 1 and tok.text.isupper()
-
-
 def _name_word(tok: Token | None) -> bool:
     return (tok is not None and tok.kind == "word" and tok.context is None and len(tok.text) > 1
             and tok.text[:1].isupper() and tok.morph is not None and bool(tok.morph.forms))
 
 
-def _dotless_initials(tokens: list[Token], initials: dict[int, int], caseless: bool) -> dict[int, int]:
+def _dotless_initials(tokens: list[Token], initials: dict[int, int], caseless: bool,
+                      letters: list[int]) -> dict[int, int]:
     """Initials written without dots (``Соловйов С А``, ``А ЗУЛЬКАДР``): one to three capital
     letters beside a capitalised name word. A lone letter that is also a word (В, А, І) counts
     only after a word of the text, not where a sentence may start with it, and never in an
     all-capitals text (ПЕТРЕНКУ І ТКАЧЕНКУ: "and")."""
     out: dict[int, int] = {}
-    n, k = len(tokens), 0
-    while k < n:
-        if k in initials or not _capital_letter(tokens[k]) or (k + 1 < n and tokens[k + 1].text == "."):
-            k += 1
-            continue
-        j = k
-        while j < n and j not in initials and _capital_letter(tokens[j]) and not (
-                j + 1 < n and tokens[j + 1].text == "."):
+    n = len(tokens)
+    # Capital letters (``letters``: the one-letter words) not already initials and with no dot after.
+    bare = [k for k in letters if k not in initials and tokens[k].text.isupper()
+            and not (k + 1 < n and tokens[k + 1].text == ".")]
+    at = 0
+    while at < len(bare):
+        k = j = bare[at]
+        while at < len(bare) and bare[at] == j:  # a chain of adjacent ones: С А
             j += 1
+            at += 1
         before, after = (tokens[k - 1] if k else None), (tokens[j] if j < n else None)
         lone_word = j - k == 1 and tokens[k].context is not None
         sentence_start = before is None or before.kind != "word"
         if j - k <= 3 and (_name_word(before) or _name_word(after)) and not (
                 lone_word and (sentence_start or caseless)):
             out.update({m: m + 1 for m in range(k, j)})
-        k = j
     return out
