@@ -101,6 +101,7 @@ class ContextLayer(Layer):
         self.ambiguous_months = frozenset(mapping("context/months_ambiguous"))
         self.month_prepositions = word_list("context/month_prepositions").words
         self.address_units = word_list("context/address_units")
+        self.street_types = word_list("context/street_types_en")
 
     def _governed_months(self, tokens: list, lowers: list[str], marked: set[int]) -> list[ContextSpan]:
         """``за лютий``, ``for May``, ``June 2022``, ``5 травня``: a month form that is also a
@@ -151,7 +152,7 @@ class ContextLayer(Layer):
                     spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
             i += 1
         marked = {j for s in spans for j in range(s.first, s.last + 1)}
-        spans.extend(_address_names(tokens, spans, marked, self.address_units))
+        spans.extend(_address_names(tokens, spans, marked, self.address_units, self.street_types))
         spans.extend(self._governed_months(tokens, lowers, marked))
         info = matcher.word.cache_info()
         hits = info.hits - hits_before
@@ -180,7 +181,8 @@ def _year_after(tokens: list, i: int) -> bool:
     return nxt is not None and nxt.kind == "number" and len(nxt.text) == 4 and nxt.text[:2] in ("19", "20")
 
 
-def _address_names(tokens: list, spans: list[ContextSpan], marked: set[int], units: WordList) -> list[ContextSpan]:
+def _address_names(tokens: list, spans: list[ContextSpan], marked: set[int], units: WordList,
+                   street_types: WordList) -> list[ContextSpan]:
     """Names of streets and towns next to an address word (``вул. Шевченка``, ``м. Київ``,
     ``221B Baker Street``) are part of the address: a street named after a poet is not a payee.
     A dwelling or room (``units``: квартира, офіс, apartment) names nothing: ``за квартиру Шевчуку
@@ -190,8 +192,10 @@ def _address_names(tokens: list, spans: list[ContextSpan], marked: set[int], uni
         if span.category != "address" or units.matches(tokens[span.first].text):
             continue
         if tokens[span.first].script == "latn":
-            # English writes the name first: 221B Baker Street, 12 Oak Road.
-            _mark_capitalized(tokens, span.first - 1, -1, marked, extra)
+            # English writes a street's name first: 221B Baker Street, 12 Oak Road (not a town's:
+            # the words before London are no part of it).
+            if street_types.matches(tokens[span.first].text):
+                _mark_capitalized(tokens, span.first - 1, -1, marked, extra)
         elif tokens[span.first].text[:1].islower():
             # Street/town type words are lower case (вул., м.); a capitalised address word is
             # a place itself (РФ, Київ) and names nothing after it.

@@ -260,6 +260,8 @@ GROUPING = [
         [(I, I, S), (I, I, S)]),
     row("uk-two-same-surname", "Аліменти від Петренка Івана для Петренко Софії",
         ["Петренко Іван", "Петренко Софія"], [(S, G), (S, G)], (M, F)),
+    # a town after a name is no part of it (a street type before it is: 221B Baker Street)
+    row("en-before-town", "Payment to Ivan Petrenko London office", ["Ivan Petrenko"], [(G, S)], M),
     row("mixed-two", "Олександр Шевчук та John Baker, оренда", ["Олександр Шевчук", "John Baker"],
         [(G, S), (G, S)], (M, M)),
     row("ru-two-dat", "Перевод средств Ивану Петрову и Марии Сидоровой", ["Иван Петров", "Мария Сидорова"],

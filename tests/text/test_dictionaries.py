@@ -192,7 +192,13 @@ def test_place_names_are_no_listed_person_s_name() -> None:
     tokens = _listed_person_tokens()
     for lang in LANGS:
         hits = sorted(w for w in word_list(f"context/address_{lang}").words if w in tokens)
-        assert hits == {"en": ["madrid", "uk"]}.get(lang, []), lang  # Madrid and UK: as they were
+        assert hits == {"en": ["uk"]}.get(lang, []), lang  # UK: as it was (VILLANUEVA MADRID took Madrid out)
+
+
+def test_street_types_are_address_words() -> None:
+    # The words before a street type are the street's name; it must be an address word itself.
+    streets, address = word_list("context/street_types_en"), word_list("context/address_en")
+    assert streets.words and streets.words <= address.words
 
 
 def test_oplat_stem_is_spelled_out_not_a_prefix() -> None:
