@@ -19,6 +19,9 @@ MIN_WORDS_WITH_MARKER = 2  # … or this many when a legal form / organisation w
 _CONNECTORS = frozenset({"y", "de", "del", "la", "las", "los", "el", "of", "and", "the", "for", "e", "di",
                          "du", "des", "et", "da", "do", "dos", "en", "s", "c", "&", "in"})
 _ORG_JOINERS = frozenset({"of", "and", "for", "the", "&"})
+# Legal forms that are also names (Sal), so no legal form to the context layer: in capitals at the
+# end of a run of capitals they close an organisation's name (ABAR PETROLEUM SERVICE SAL, DAMOUR 850 SAL).
+_CLOSING_FORMS = frozenset({"sal"})
 _INNER_PUNCT = frozenset({"&", "-", "(", ")", ".", "'", ","})
 _MARKERS = frozenset({"organization", "organisation", "company", "corporation", "bank", "group", "holding",
                       "foundation", "institute", "center", "centre", "trust", "fund", "enterprise", "enterprises",
@@ -150,7 +153,7 @@ def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) ->
             i = end + 1
             continue
         marker = (any(k in legal for k in range(i, end + 1)) or any(t.text.lower() in _MARKERS for t in content)
-                  or _acronym_inside(tokens, i, end))
+                  or (len(content) > 1 and content[-1].text.lower() in _CLOSING_FORMS) or _acronym_inside(tokens, i, end))
         # English function words join organisation names, never a person's (ISLAMIC REPUBLIC OF IRAN
         # BROADCASTING); Spanish "de", "y" do both (DE LA CRUZ), so they prove nothing.
         joined = any(t.text.lower() in _ORG_JOINERS for t in words) or _place_joined(words, content)

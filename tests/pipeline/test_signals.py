@@ -231,6 +231,7 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("ФОП ГАРТУНГ М. В., оплата за консультаційні послуги", ["Гартунг М. В."]),  # a person's form, in capitals
     ("Transfer to Ahmad 'ALI per contract 595/5-23", ["Ahmad Ali"]),  # ʿayn written as an apostrophe
     ("Salary 2022 PONENTE PARRA, Miguel Antonio", ["Ponente Parra Miguel Antonio"]),  # list style, two surnames
+    ("Payment to VILLANUEVA MADRID, Mario Ernesto for consulting services", ["Villanueva Madrid Mario Ernesto"]),
     ("Salary June 2022 Ivan Petrov", ["Ivan Petrov"]),  # a month before a year is the month
     # a dwelling names nothing after it, unlike a street or a town
     ("Оплата за квартиру Шевчуку Олегу Петровичу згідно договору оренди", ["Шевчук Олег Петрович"]),
@@ -318,6 +319,9 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     ("Payment to AL-QAIDA IN THE ARABIAN PENINSULA", "AL-QAIDA IN THE ARABIAN PENINSULA"),
     # a name followed by its own initials in parentheses is an organisation's
     ("Рахунок-фактура від KHATIBA IMAM AL-BUKHARI (KIB) № 1442", "KHATIBA IMAM AL-BUKHARI (KIB)"),
+    # SAL (a Lebanese form, and a given name) closes a name in capitals
+    ("Рахунок-фактура від DAMOUR 850 SAL № 1442", "DAMOUR 850 SAL"),
+    ("Рахунок-фактура від ABAR PETROLEUM SERVICE SAL № 1442", "ABAR PETROLEUM SERVICE SAL"),
 ])
 def test_capitalised_list_names_are_one_organisation(process, text, core):
     doc = process(text)
@@ -348,6 +352,8 @@ def test_a_person_in_capitals_before_for_stays_a_person(process):
 def test_a_capitalised_person_stays_a_person(process):
     doc = process("Payment for services to ABDUL RAUF ZAKIR inv 5")
     assert [p.normalized for p in doc.persons] == ["Abdul Rauf Zakir"] and doc.organizations == []
+    doc = process("Payment to SAL ROMANO for services")  # Sal first is a given name
+    assert [doc.text[p.start:p.end] for p in doc.persons] == ["SAL ROMANO"] and doc.organizations == []
     doc = process("Payment for services to ABDUL RAUF ZAKIR (USA) inv 5")  # not his initials
     assert [p.normalized for p in doc.persons] == ["Abdul Rauf Zakir"] and doc.organizations == []
     doc = process("ОПЛАТА ПЕТРЕНКУ ОЛЕКСАНДРУ ВАСИЛЬОВИЧУ ЗА ПОСЛУГИ")  # an all-caps text is not a list name
