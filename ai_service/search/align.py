@@ -21,6 +21,11 @@ SKELETON_SIM = 0.88  # same consonants: Muhammad / Mohammed, Ahmad / Ahmed
 GENDER_FORM_SIM = 0.7  # Ivanov vs Ivanova, Martin vs Martina: another person
 DIFFERENT_NAMES_SIM = 0.5  # two known, different given names
 DERIVED_NAME_SIM = 0.6  # Антон / Антонов
+INFLECTED_SIM = 0.93  # Илдусом / Ілдус: a name no dictionary knows, in the case the text gives it
+# Keys of Ukrainian / Russian case endings of masculine names: -ом -ем -им -ым (instrumental),
+# -у -ю (dative), -ові -еві -єві (Ukrainian dative).
+_CASE_ENDINGS = frozenset({"om", "em", "im", "u", "iu", "ovi", "evi"})
+_MIN_INFLECTED_STEM = 4  # Hakim is no case of Hak
 MIN_PART_SIM = 0.6  # below: the parts do not correspond
 COMPOUND_MIN = 0.9  # "Abubakr" vs "Abu" + "Bakr"
 INITIAL_WEIGHT = 2.0
@@ -132,6 +137,8 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
     a, b = (qk, lk) if len(qk) <= len(lk) else (lk, qk)
     if _suffixed_form(a, b):
         return GENDER_FORM_SIM, FUZZY
+    if len(lk) >= _MIN_INFLECTED_STEM and len(qk) > len(lk) and qk.startswith(lk) and qk[len(lk):] in _CASE_ENDINGS:
+        return INFLECTED_SIM, FUZZY  # the text's word is the listed one with a case ending
     if qkind == NAME and lkind == NAME:
         group = name_forms.given_group(qk)
         other = name_forms.given_group(lk)

@@ -49,6 +49,9 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("Гаркушев Євген Миколайович", "Гаркушев Евгений Николаевич", "person", (0.95, 0.99)),
     ("Юрій Іванович Петров", "Петров Юрий Иванович", None, EXACT),
     ("Карасьов Вадим Юрійович", "Карасьов Вадим Юрьевич", None, (0.95, 0.99)),
+    # a name no dictionary knows, left in the text's case: an inflection, not another name
+    ("Сагитов Илдусом Ахиярович", "Сагітов Ілдус Ахіярович", "person", (0.93, 0.99)),
+    ("Hakim Nasser", "Hak Nasser", "person", (0.0, 0.7)),  # too short a stem for a case ending
     # initials: strong but never exact
     ("Петренко О. В.", "Петренко Олександр Васильович", "person", (0.8, 0.95)),
     ("Петренко О.", "Петренко Олександр Васильович", "person", (0.8, 0.95)),
