@@ -15,13 +15,16 @@ from ai_service.search.base import Candidate, NameQuery
 from ai_service.search.name_match import (PATRONYMIC_CONTRADICTED, PATRONYMIC_UNCONFIRMED, NameMatch, _r,
                                           explain_match, match_names)
 from ai_service.search.parts import parse_name
-from ai_service.search.weak_tokens import particle_keys, weak_keys
+from ai_service.search.weak_tokens import legal_forms_in, particle_keys, weak_keys
 from ai_service.text.translit import name_key
 
 WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases help find, never decide
 WEAK_ALIAS_CAP = 0.84
 ALTERNATIVE_CAP = 0.84  # the other-gender reading of an ambiguous text: reviewed, never held
 MIN_CANDIDATE_SCORE = 0.25
+# A company named by generic words only (Акціонерне товариство "Капітал") and a text naming the same
+# words with the same legal form (АТ «Капітал»): many companies are called so — a review, never a hold.
+GENERIC_NAME_SAME_FORM = 0.75
 
 
 class Evaluation(NamedTuple):
@@ -108,6 +111,12 @@ def _quoted_core(name: str) -> str | None:
     return core if any(c.isalpha() for c in core) else None
 
 
+def _same_form(legal_form: str, text: str, alias: str, drop_weak: bool) -> bool:
+    """The same generic words as the listed name, and the legal form the list gives it."""
+    qp, lp = parse_name(text, drop_weak), parse_name(alias, drop_weak)
+    return qp.sorted_key == lp.sorted_key and legal_form in legal_forms_in(lp.weak)
+
+
 def evaluate(
     query: NameQuery, entity: Entity, aliases: list[tuple[str, bool]] | None = None,
     match: Callable[[str, str, bool], NameMatch] = match_names,
@@ -125,6 +134,8 @@ def evaluate(
     for alias, weak in entity_aliases(entity) if aliases is None else aliases:
         for text in texts:
             m = match(text, alias, drop_weak)
+            if m.cap == "descriptive_only" and query.legal_form and _same_form(query.legal_form, text, alias, drop_weak):
+                m = m._replace(score=GENERIC_NAME_SAME_FORM, cap="generic_name_same_form")
             s = m.score
             if weak:
                 s = s * WEAK_ALIAS_FACTOR

@@ -157,3 +157,27 @@ def reload() -> None:
     """Forget the cached sets (after the dictionary file changed)."""
     for cached in (_dictionary, weak_keys, weak_phrases, particle_keys, descriptive_keys):
         cached.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _forms_by_key() -> dict[str, str]:
+    """Matching key of every written form (``акціонерне товариство``, ``ат``, ``jsc``) → its abbreviation."""
+    try:
+        doc = json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, str] = {}
+    for entry in doc if isinstance(doc, list) else []:
+        if isinstance(entry, dict) and entry.get("position") != "head" and isinstance(entry.get("abbr"), str):
+            for form in [entry["abbr"], *_strings(entry.get("variants", []))]:
+                out.setdefault(name_key(form), entry["abbr"])
+    return out
+
+
+def legal_forms_in(words: tuple[str, ...]) -> frozenset[str]:
+    """Abbreviations of the legal forms written among ``words`` (a name's weak words, in order):
+    ``("Акціонерне", "товариство")`` → {"АТ"}."""
+    keys = [name_key(w) for w in words]
+    by_key = _forms_by_key()
+    return frozenset(form for i in range(len(keys)) for j in range(i + 1, min(len(keys), i + 4) + 1)
+                     if (form := by_key.get(" ".join(keys[i:j]))) is not None)

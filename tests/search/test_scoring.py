@@ -80,6 +80,17 @@ def test_a_company_with_its_legal_form_is_no_listed_vessel() -> None:
     assert score_candidate(NameQuery("Sunrise Holdings", "organization", legal_form="LTD"), listed_company).score >= 0.85
 
 
+def test_a_company_named_by_generic_words_is_reviewed_when_its_legal_form_agrees() -> None:
+    listed = _entity(entity_type="organization", names=['Акціонерне товариство "Капітал"'])
+    same_form = evaluate(NameQuery("Капітал", "organization", legal_form="АТ"), listed)
+    assert same_form is not None and 0.7 <= same_form.score < 0.85  # a review, never a hold
+    assert same_form.match.cap == "generic_name_same_form"
+    for query in (NameQuery("Капітал", "organization", legal_form="ТОВ"),  # another company of that name
+                  NameQuery("Капітал", "organization")):  # no form to agree
+        other = evaluate(query, listed)
+        assert other is None or other.score <= 0.4
+
+
 def test_weak_alias_is_capped() -> None:
     e = _entity(names=["Ковриков Роман Валерійович", "Roma"], weak_names=["Roma"])
     cand = score_candidate(NameQuery("Roma"), e)
