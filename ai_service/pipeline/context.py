@@ -102,6 +102,7 @@ class ContextLayer(Layer):
         self.month_prepositions = word_list("context/month_prepositions").words
         self.address_units = word_list("context/address_units")
         self.street_types = word_list("context/street_types_en")
+        self.name_syllables = word_list("context/name_syllables").words
 
     def _governed_months(self, tokens: list, lowers: list[str], marked: set[int]) -> list[ContextSpan]:
         """``за лютий``, ``for May``, ``June 2022``, ``5 травня``: a month form that is also a
@@ -151,6 +152,9 @@ class ContextLayer(Layer):
                 if entry is not None:
                     spans.append(ContextSpan(i, i, entry.category, entry.value, entry.kind))
             i += 1
+        if self.name_syllables.intersection(lowers):
+            claimed = {j for s in spans for j in range(s.first, s.last + 1)}
+            spans = [s for s in spans if not _name_syllable(tokens, s, self.name_syllables, claimed)]
         marked = {j for s in spans for j in range(s.first, s.last + 1)}
         spans.extend(_address_names(tokens, spans, marked, self.address_units, self.street_types))
         spans.extend(self._governed_months(tokens, lowers, marked))
@@ -174,6 +178,18 @@ class ContextLayer(Layer):
 
 
 MAX_ADDRESS_NAME = 3
+
+
+def _name_syllable(tokens: list, span: ContextSpan, syllables: frozenset[str], claimed: set[int]) -> bool:
+    """``So`` in Pyong So HWANG, ``Uk`` in Won Uk Pae: a capitalised syllable of a name between two
+    capitalised Latin words no dictionary claims (``claimed``: tokens in a span) is that name's,
+    not a stop or address word."""
+    i = span.first
+    if span.last != i or not 0 < i < len(tokens) - 1 or tokens[i].text.lower() not in syllables:
+        return False
+    return tokens[i].text[:1].isupper() and all(
+        t.kind == "word" and t.script == "latn" and t.text[:1].isupper() and k not in claimed
+        and t.text.lower() not in syllables for k, t in ((i - 1, tokens[i - 1]), (i + 1, tokens[i + 1])))
 
 
 def _year_after(tokens: list, i: int) -> bool:

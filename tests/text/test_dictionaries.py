@@ -201,6 +201,13 @@ def test_street_types_are_address_words() -> None:
     assert streets.words and streets.words <= address.words
 
 
+def test_name_syllables_are_context_words() -> None:
+    # The list only takes words out of the stop / address lists, between name words.
+    context = word_list("context/stopwords_en").words | word_list("context/address_en").words
+    syllables = word_list("context/name_syllables").words
+    assert syllables and syllables <= context
+
+
 def test_oplat_stem_is_spelled_out_not_a_prefix() -> None:
     payment = word_list("context/payment_uk")
     assert payment.matches("Оплатою") and not payment.matches("Оплатов")
