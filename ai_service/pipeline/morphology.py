@@ -149,6 +149,10 @@ class MorphologyLayer(Layer):
             other = self.analyze_in(word, "ru" if lang == "uk" else "uk")
             if not _trusted(info) and _trusted(other):
                 return other
+            if other.known_common and all(f.source == "guess" for f in info.forms):
+                # державний, аграрний in a text the Russian words make Russian: a common word of the
+                # other language, not an unknown surname of this one.
+                return other
             given = tuple(f for f in other.forms if f.role == "given" and f.source in ("morph", "dictionary"))
             if given and not any(f.role == "given" for f in info.forms):
                 # "Павел" in a Ukrainian text: a surname to the Ukrainian dictionary, the

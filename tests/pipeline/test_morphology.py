@@ -39,6 +39,8 @@ def test_common_words_have_no_name_reading(analyze):
     info = analyze("гуманітарно-технічний", "uk")
     assert info.known_common and not info.forms
     assert "surname" in {f.role for f in analyze("нечуй-левицькому", "uk").forms}
+    # a Ukrainian common word in a text read as Russian (no letter tells): still a common word
+    assert analyze("державний", "ru").known_common
 
 
 def test_unknown_word_is_a_surname_guess(analyze):

@@ -96,6 +96,8 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("Передоплата Астраханська державна консерваторія згідно договору", None, "Астраханська державна консерваторія"),
     ("Рахунок-фактура від Невинномиський державний гуманітарно-технічний інститут № 1442", None,
      "Невинномиський державний гуманітарно-технічний інститут"),
+    ("Оплата Волгоградський державний аграрний університет за транспортные услуги", None,
+     "Волгоградський державний аграрний університет"),  # Russian words after it: Ukrainian ones still read
     ("Передоплата Правоохоронні сили Ісламської Республіки Іран згідно договору", None,
      "Правоохоронні сили Ісламської Республіки Іран"),
     ("Оплата Федеральна державна бюджетна установа науки Фізико-технологічний інститут імені К.А. Валієва "
@@ -223,6 +225,10 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Transfer to KIM JONG UN ref 5", ["Kim Jong Un"]),
     ("Invoice settlement, beneficiary Emily LIU, ref 7781", ["Emily Liu"]),  # beside a known given name
     ("gift to Yupeng CHI", ["Yupeng Chi"]),  # or after a given name in title case, surname last in capitals
+    # a capitalised syllable between name words is the name's, though English has it as a word
+    ("gift to Pyong So HWANG", ["Pyong So Hwang"]),
+    ("Payment to Won Uk Pae for consulting services", ["Won Uk Pae"]),
+    ("Transfer to Ivan Petrov, UK branch", ["Ivan Petrov"]),
     ("Payment to Ivan Petrov INV 55", ["Ivan Petrov"]),  # a document word in capitals stays one
     ("Payment for IT services", []),
     ("Оплата за паркування ЖК ПЕТРЕНКО", ["Петренко"]),
