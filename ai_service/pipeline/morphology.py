@@ -149,9 +149,9 @@ class MorphologyLayer(Layer):
             other = self.analyze_in(word, "ru" if lang == "uk" else "uk")
             if not _trusted(info) and _trusted(other):
                 return other
-            if other.known_common and all(f.source == "guess" for f in info.forms):
-                # державний, аграрний in a text the Russian words make Russian: a common word of the
-                # other language, not an unknown surname of this one.
+            if other.known_common and other.common_pos == "ADJF" and all(f.source == "guess" for f in info.forms):
+                # державний, аграрний in a text the Russian words make Russian: an adjective of the
+                # other language, not an unknown surname of this one (nouns may be names: Чан, Хо).
                 return other
             given = tuple(f for f in other.forms if f.role == "given" and f.source in ("morph", "dictionary"))
             if given and not any(f.role == "given" for f in info.forms):
