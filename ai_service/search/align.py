@@ -149,8 +149,12 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
             return min(DIFFERENT_NAMES_SIM, edit_sim(qk, lk)), FUZZY
     if qkind == PATRONYMIC and lkind == PATRONYMIC:
         qp, lp = name_forms.patronymic(qk), name_forms.patronymic(lk)
-        if qp is not None and lp is not None and name_forms.same_patronymic(qp, lp):
-            return NAME_FORM_SIM, NAME_FORM
+        if qp is not None and lp is not None:
+            if name_forms.same_patronymic(qp, lp):
+                return NAME_FORM_SIM, NAME_FORM
+            if name_forms.is_given_name(qp.stem) and name_forms.is_given_name(lp.stem) and qp.stem != lp.stem:
+                # Two fathers' names (Вадимович / Васильович): not a typo of each other.
+                return min(DIFFERENT_NAMES_SIM, edit_sim(qk, lk)), FUZZY
     if b == a + "ia" and a.endswith(_FEMININE_ADJECTIVE):
         return NAME_FORM_SIM, NAME_FORM  # Часовська / Часовская: one surname, Ukrainian and Russian
     if len(a) <= 3 and len(b) != len(a) and b != a + "a":
