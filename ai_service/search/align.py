@@ -279,6 +279,7 @@ def assign(qparts: tuple[Part, ...], lparts: tuple[Part, ...],
     cands.sort(reverse=True)
     used_q = used_l = 0
     pairs: list[Pair] = []
+    initial_lost = False  # an initial's part went to another initial (see _free_initials)
     for sim, w2, i, j, kind in cands:
         bq, bl = 1 << i, 1 << j
         if not (used_q & bq or used_l & bl):
@@ -286,7 +287,9 @@ def assign(qparts: tuple[Part, ...], lparts: tuple[Part, ...],
             used_l |= bl
             # An initial says little, whatever the length of the full part.
             pairs.append(((i,), (j,), sim, kind, INITIAL_WEIGHT if kind == INITIAL_MATCH else w2 / 2))
-    if used_q != (1 << len(qparts)) - 1 and any(p.kind == INITIAL for p in qparts):
+        elif kind == INITIAL_MATCH and not used_q & bq:
+            initial_lost = True
+    if initial_lost:
         used_q, used_l = _free_initials(qparts, cands, pairs, used_q, used_l)
     free_q = (1 << len(qparts)) - 1 & ~used_q
     free_l = (1 << len(lparts)) - 1 & ~used_l
