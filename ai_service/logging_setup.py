@@ -175,13 +175,14 @@ class JsonFormatter(_BaseJsonFormatter):
         kwargs.setdefault("json_ensure_ascii", False)  # keep Cyrillic readable
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger", "process": "pid"})
         super().__init__(*args, **kwargs)
+        self._plain = self._plain_options()
 
     def format(self, record: logging.LogRecord) -> str:
         # The usual record (a text message, no exception or stack, the default options) is built
         # here directly: the same object the base class builds, for a third of its cost — the
         # access log pays it on every request. Anything else takes the base class's way.
-        if (isinstance(record.msg, dict) or record.exc_info or record.exc_text or record.stack_info
-                or not self._plain_options()):
+        if (not self._plain or isinstance(record.msg, dict) or record.exc_info or record.exc_text
+                or record.stack_info):
             return super().format(record)
         record.message = record.getMessage()
         attrs = record.__dict__

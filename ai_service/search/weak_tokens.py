@@ -83,6 +83,18 @@ def _strings(node: Any) -> Iterator[str]:
 
 
 @lru_cache(maxsize=1)
+def _document() -> Any:
+    """The project's legal forms dictionary, parsed; None when it is missing or unreadable."""
+    try:
+        return json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("legal forms dictionary unreadable, using built-in set: %s", exc)
+        return None
+
+
+@lru_cache(maxsize=1)
 def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str],
                            tuple[frozenset[str], ...]]:
     """(single-token forms, multi-token phrases, organisation head nouns, the keys of each head
@@ -92,12 +104,8 @@ def _dictionary() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozense
     name they head: a different head is a different body (Астраханський державний
     університет ≠ Астраханська державна консерваторія), so they are descriptive, not weak.
     """
-    try:
-        doc = json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return frozenset(), (), frozenset(), ()
-    except (OSError, ValueError) as exc:
-        log.warning("legal forms dictionary unreadable, using built-in set: %s", exc)
+    doc = _document()
+    if doc is None:
         return frozenset(), (), frozenset(), ()
     heads = [e for e in doc if isinstance(e, dict) and e.get("position") == "head"] if isinstance(doc, list) else []
     head_groups = tuple(frozenset(t for s in _strings(h.get("variants", [])) for t in name_key(s).split())
@@ -162,10 +170,7 @@ def reload() -> None:
 @lru_cache(maxsize=1)
 def _forms_by_key() -> dict[str, str]:
     """Matching key of every written form (``акціонерне товариство``, ``ат``, ``jsc``) → its abbreviation."""
-    try:
-        doc = json.loads(LEGAL_FORMS_PATH.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    doc = _document()
     out: dict[str, str] = {}
     for entry in doc if isinstance(doc, list) else []:
         if isinstance(entry, dict) and entry.get("position") != "head" and isinstance(entry.get("abbr"), str):
