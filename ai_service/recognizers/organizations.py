@@ -78,6 +78,14 @@ def _patronymic(tok: Token) -> bool:
     return tok.kind == "word" and tok.morph is not None and any(f.role == "patronymic" for f in tok.morph.forms)
 
 
+def _quote_opened(tokens: list[Token], close: int) -> int | None:
+    """The quote that the one at ``close`` closes, when it holds a word."""
+    for k in range(close - 2, max(-1, close - MAX_QUOTED_TOKENS), -1):
+        if tokens[k].text == '"' and _closing_quote(tokens, k) == close:
+            return k
+    return None
+
+
 def _closing_quote(tokens: list[Token], i: int) -> int | None:
     """The quote closing the one at ``i``. Nested quotes (ООО «Компания "Химпром"»,
     all written " after normalization) are told apart by where the spaces are: an
@@ -231,7 +239,7 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
         before = span.first - 1
         if before > 0 and tokens[before].text == ",":
             before -= 1  # "VISION 20-20, S.A.", "Acme, Inc."
-        core = _unquoted_core(tokens, before, -1, heads, caseless) if before >= 0 else []
+        core = _read_back(tokens, before, heads, caseless)
         return _match(core[0], span.last, core, span.value, tokens, text) if core else None
     if after < len(tokens) and tokens[after].text == '"':
         close = _closing_quote(tokens, after)
@@ -244,8 +252,24 @@ def _with_form(tokens: list[Token], span: ContextSpan, text: str, owner: dict[in
     before = span.first - 1
     if before > 0 and tokens[before].text == ",":
         before -= 1  # "OPTIMA, OOO": a form written after the name, list style
-    core = _unquoted_core(tokens, before, -1, heads, caseless) if before >= 0 else []
+    core = _read_back(tokens, before, heads, caseless)
     return _match(core[0], span.last, core, span.value, tokens, text) if core else None
+
+
+def _read_back(tokens: list[Token], before: int, heads: frozenset[int], caseless: bool) -> list[int]:
+    """The name written before a legal form, ending at ``before``: unquoted words, or a quoted name
+    with the words before its quotes (Bashkirske Vyrobnyche Obiednannia «Prohress» JSC — not a
+    person beside a company called Prohress)."""
+    if before < 0:
+        return []
+    opened = _quote_opened(tokens, before) if before > 0 and tokens[before].text == '"' else None
+    if opened is None:
+        return _unquoted_core(tokens, before, -1, heads, caseless)
+    quoted = [k for k in range(opened + 1, before) if tokens[k].text != '"']
+    prefix = _unquoted_core(tokens, opened - 1, -1, heads, caseless)
+    if any(tokens[k].morph is not None and tokens[k].morph.known_given for k in prefix):
+        prefix = []  # Петренко Іван «Ромашка» ТОВ: a person before the company, not its name
+    return prefix + quoted
 
 
 def _abbreviation_tail(tokens: list[Token], last: int) -> int:

@@ -81,6 +81,9 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("Оплата за будматеріали Свіс Інтернешнл Ріел Істейт Портфоліо АГ, рах. 19", "AG",
      "Свіс Інтернешнл Ріел Істейт Портфоліо"),
     ("Оплата Папа Оскар Венчурс ГмбХ за товар", "GmbH", "Папа Оскар Венчурс"),
+    # a quoted name with a form after it: the words before the quotes are the name's too
+    ("Оплата за будматеріали Bashkirske Vyrobnyche Obiednannia «Prohress» JSC, рах. 19", "JSC",
+     "Bashkirske Vyrobnyche Obiednannia Prohress"),
     # dotted and Latin American legal forms are forms, not initials
     ("Payment to URANTIA SERVICES S.A. inv 9216", "SA", "URANTIA SERVICES S.A."),
     ("Wire transfer to VISION 20-20, S.A., tax ID 2107640-1-757913", "SA", "VISION 20-20, S.A."),
@@ -346,6 +349,12 @@ def test_an_english_name_goes_on_after_for_and_the(process, text, orgs, persons)
     doc = process(text)
     assert [o.core for o in doc.organizations] == orgs
     assert [p.normalized for p in doc.persons] == persons
+
+
+def test_a_person_before_a_quoted_company_stays_a_person(process):
+    doc = process("Переказ Петренко Іван «Ромашка» ТОВ")
+    assert [p.normalized for p in doc.persons] == ["Петренко Іван"]
+    assert [o.core for o in doc.organizations] == ["Ромашка"]
 
 
 def test_a_person_in_capitals_before_for_stays_a_person(process):
