@@ -33,6 +33,9 @@ class MorphInfo:
     lemma: str
     common_reading: bool = False  # also a dictionary common word (долга: долг / Долгая)
     common_pos: str | None = None  # part of speech of that common reading (NOUN, VERB, …)
+    # An adjective's readings as a surname (Крайньому → Крайній, Мокрой → Мокрая): used only when
+    # the word's place makes it one (see recognizers/runs).
+    adjective_surnames: tuple[NameForm, ...] = ()
 
     @property
     def known_given(self) -> bool:

@@ -201,6 +201,7 @@ class MorphologyLayer(Layer):
         has_known = False
         common_pos: str | None = None
         lemma = word
+        adjectives = []
         parses = self.analyzers[lang].parse(word)
         for p in parses:
             tag = p.tag
@@ -239,6 +240,8 @@ class MorphologyLayer(Layer):
                 if p.is_known and p.score >= 0.1 and not (tag.number == "plur" and tag.case in ("gent", "accs")):
                     has_known = True
                     common_pos = common_pos or str(tag.POS)
+                if tag.POS == "ADJF" and p.is_known and gender and tag.number != "plur":
+                    adjectives.append(p)
                 continue
             forms.setdefault(key, set()).add(case)
             weight[key] = weight.get(key, 0.0) + p.score
@@ -263,6 +266,7 @@ class MorphologyLayer(Layer):
             lemma=lemma,
             common_reading=has_known,
             common_pos=common_pos,
+            adjective_surnames=_adjective_surnames(adjectives) if known_common else (),
         )
 
     @staticmethod
@@ -309,6 +313,22 @@ class MorphologyLayer(Layer):
             forms.append(NameForm("given", g if g != "u" else None, word, frozenset({"nomn"}), "dictionary"))
         forms.append(NameForm("surname", None, word, frozenset({"nomn"}), "latin"))
         return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
+
+
+def _adjective_surnames(parses: list) -> tuple[NameForm, ...]:
+    """A known adjective's masculine and feminine singular readings as surnames, in the
+    nominative of their gender (крайнему → крайний, мокрой → мокрая)."""
+    cases: dict[tuple[str, str], set[str]] = {}
+    for p in parses:
+        if p.tag.gender == "masc":
+            nominative = p.normal_form
+        else:
+            inflected = p.inflect({"nomn"})
+            if inflected is None:
+                continue
+            nominative = inflected.word
+        cases.setdefault((GENDERS[p.tag.gender], nominative), set()).add(p.tag.case or "nomn")
+    return tuple(NameForm("surname", g, n, frozenset(c), "adjective") for (g, n), c in cases.items())
 
 
 RARE_READING = 0.05  # pymorphy probability below which a reading is dropped …

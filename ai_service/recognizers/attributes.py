@@ -14,7 +14,9 @@ class PersonContext:
     person_forms: dict[int, str] = field(default_factory=dict)  # first name token -> ФОП / ИП
 
     def titles(self, first: int, last: int) -> list[str]:
-        return [*self.titles_before.get(first, []), *self.suffixes_after.get(last, [])]
+        # A title inside the name counts too (ASHRAF Haji Muhammad).
+        inside = [t for k in range(first, last + 1) for t in self.titles_before.get(k, ())]
+        return [*inside, *self.suffixes_after.get(last, [])]
 
 
 def person_context(tokens: list[Token], spans: list[ContextSpan], text: str) -> PersonContext:

@@ -239,9 +239,9 @@ def _forms(item: RunItem, role: str) -> list[NameForm]:
 
 
 # How much a part's explicit gender says: a patronymic is decisive, a surname the least;
-# a reading the analyzer only predicted from the ending counts half.
+# a reading the analyzer only predicted from the ending, or an adjective read as a surname, counts half.
 _EVIDENCE = {"patronymic": 3, "given": 2, "surname": 1}
-_SOURCE_TRUST = {"morph": 1.0, "dictionary": 1.0, "predicted": 0.5}
+_SOURCE_TRUST = {"morph": 1.0, "dictionary": 1.0, "predicted": 0.5, "adjective": 0.5}
 
 
 def resolve_gender(items: list[RunItem], roles: tuple[str, ...], hint_case: str | None = None,
@@ -271,6 +271,10 @@ def _gender_of_readings(morphs: tuple[MorphInfo | None, ...], roles: tuple[str, 
         # A woman's consonant-final surname does not decline; when it was declined as a
         # man's anyway (Кашпурові Тетяні), the given name and patronymic still decide.
         gender, common = _resolve([(it, r) for it, r in named if r != "surname"], hint_case, locative)
+    if gender is None and any(r == "patronymic" for _, r in named):
+        # A woman's given name the dictionary knows only as a man's case form (Алесі: Алесь's
+        # locative, not Алеся's dative): the patronymic and surname still decide.
+        gender, common = _resolve([(it, r) for it, r in named if r != "given"], hint_case, locative)
     return gender, (frozenset(common) if common is not None else None)
 
 

@@ -100,6 +100,24 @@ def _caps_stop_word_surname(tok: Token, run: list[RunItem], nxt: Token | None) -
             and not run[0].token.text.isupper() and (nxt is None or not nxt.text[:1].isupper()))
 
 
+def _caps_common_word_surname(tok: Token, run: list[RunItem], nxt: Token | None) -> bool:
+    """``БАГЕРІ Мохаммад-Багер``, ``Мохаммад БАГЕРІ``: in a normally written text a word in capitals
+    beside a given name written normally is the surname the capitals mark, the way lists write
+    it, though it also spells a common word (Багері: a dredger's locative)."""
+    if not (tok.kind == "word" and tok.context is None and tok.morph is not None and tok.morph.known_common
+            and len(tok.text) >= 4 and tok.text.isupper() and tok.text.replace("-", "").isalpha()):
+        return False
+    if not run:
+        return nxt is not None and _normally_written_given(nxt) and name_capable(nxt, False)
+    return (len(run) == 1 and not run[0].initial and _normally_written_given(run[0].token)
+            and (nxt is None or nxt.kind != "word" or not nxt.text.isupper()))
+
+
+def _normally_written_given(tok: Token) -> bool:
+    return (tok.morph is not None and tok.text[:1].isupper() and not tok.text.isupper()
+            and any(f.role == "given" for f in tok.morph.forms))
+
+
 def _particle_prefixed(word: str) -> bool:
     """``al-Baghdadi``, ``bin-Laden``, ``ad-Din``: a lower-case particle joined to a capitalised name."""
     _, dash, rest = word.partition("-")
@@ -123,7 +141,10 @@ def _given_by_position(tok: Token) -> MorphInfo:
 
 
 def _surname_by_position(tok: Token) -> MorphInfo:
-    return MorphInfo(forms=(NameForm("surname", None, tok.text.lower(), ALL_CASES, "guess"),),
+    """A surname by its place: an adjective's readings as one (Крайньому → Крайній), and the
+    word as written in any case."""
+    adjective = tok.morph.adjective_surnames if tok.morph is not None else ()
+    return MorphInfo(forms=(*adjective, NameForm("surname", None, tok.text.lower(), ALL_CASES, "guess")),
                      known_common=False, lemma=tok.text.lower())
 
 
@@ -157,6 +178,11 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
                 i += 1
                 continue
             if not caseless and _caps_stop_word_surname(tok, run, nxt):
+                tok.morph = _surname_by_position(tok)
+                run.append(RunItem(tok, False, tok.end))
+                i += 1
+                continue
+            if not caseless and _caps_common_word_surname(tok, run, nxt):
                 tok.morph = _surname_by_position(tok)
                 run.append(RunItem(tok, False, tok.end))
                 i += 1
@@ -230,6 +256,11 @@ def collect_runs(tokens: list[Token], skip: set[int], caseless: bool) -> list[tu
             if (tok.text == "'" and run and i + 1 < n and i + 1 not in skip and tokens[i + 1].start == tok.end
                     and name_capable(tokens[i + 1], caseless)):
                 i += 1  # "Ahmad 'ALI": an apostrophe for the Arabic ʿayn starts the next part
+                continue
+            if (tok.context == "title" and run and not run[-1].initial and len(run[-1].token.text) > 1
+                    and run[-1].token.text.isupper() and nxt is not None and nxt.text[:1].isupper()
+                    and not nxt.text.isupper() and name_capable(nxt, caseless)):
+                i += 1  # "ASHRAF Haji Muhammad": the lists' "SURNAME, title given names" without its comma
                 continue
             if tok.text == "?" and run:
                 k = i

@@ -99,7 +99,6 @@ def _suffixed_form(a: str, b: str) -> bool:
     return b == a + "a" or (b == a + "s" and len(a) >= 4)
 
 
-_FEMININE_ADJECTIVE = ("ska", "cka", "zka")  # keys of -ська / -цька / -зька (Russian -ская: + "ia")
 _PATRONYMIC_CORES = ("oviq", "eviq", "ivn", "ovn", "evn", "iqn")
 
 
@@ -155,15 +154,16 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
             if name_forms.is_given_name(qp.stem) and name_forms.is_given_name(lp.stem) and qp.stem != lp.stem:
                 # Two fathers' names (Вадимович / Васильович): not a typo of each other.
                 return min(DIFFERENT_NAMES_SIM, edit_sim(qk, lk)), FUZZY
-    if b == a + "ia" and a.endswith(_FEMININE_ADJECTIVE):
-        return NAME_FORM_SIM, NAME_FORM  # Часовська / Часовская: one surname, Ukrainian and Russian
+    if b == a + "ia" and a.endswith("a") and len(a) >= 4:
+        # Часовська / Часовская, Мокра / Мокрая: a woman's adjective surname, Ukrainian and Russian.
+        return NAME_FORM_SIM, NAME_FORM
     if len(a) <= 3 and len(b) != len(a) and b != a + "a":
         return 0.0, FUZZY  # a short word or acronym is spelled exactly or not at all (AUC ≠ наук)
     if len(a) >= 3 and len(b) - len(a) >= 2 and b.startswith(a):
         # A name derived from another (Антон → Антонов, Петр → Петров): a different word.
         return min(DERIVED_NAME_SIM, edit_sim(a, b)), FUZZY
     sim = edit_sim(a, b)
-    if sim >= MIN_PART_SIM and _different_root(a, b):
+    if sim >= MIN_PART_SIM and (_different_root(a, b) or (both_cyrillic and _first_letter_replaced(a, b))):
         sim = min(sim, DERIVED_NAME_SIM)
     # Same consonants is a transliteration variant only for names written in Latin
     # (Muhammad / Mohammed); Cyrillic spells its vowels (Білецький ≠ Блоцький).
@@ -178,6 +178,14 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
 
 
 MIN_ROOT_BLOCK = 3  # letters replaced in one block at one end of a word: another root, not a typo
+_VOWEL_KEYS = frozenset("aeiouy")
+
+
+def _first_letter_replaced(a: str, b: str) -> bool:
+    """Єременко / Терещенко: Cyrillic words whose first letters differ and that differ in more
+    besides are two surnames sharing an ending, not a typo — a typo seldom hits the first letter.
+    A first vowel may differ between spellings of one name (Олійник / Алейник), so two vowels do not count."""
+    return a[0] != b[0] and not (a[0] in _VOWEL_KEYS and b[0] in _VOWEL_KEYS) and OSA.distance(a, b) >= 2
 
 
 def _different_root(a: str, b: str) -> bool:

@@ -264,6 +264,15 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Оплата при Петренкові Івані", ["Петренко Іван"]),  # after при the locative it is
     # in capitals a one-letter preposition before a given name and patronymic is no surname
     ("РАСЧЕТ С НАДЕЖДОЙ СЕРГЕЕВНОЙ ПО ДОГОВОРУ №903/6-23", ["Надежда Сергеевна"]),
+    # an adjective as a surname, by its place, in the nominative of the person's gender
+    ("Переказ Крайньому Андрію Анатолійовичу", ["Крайній Андрій Анатолійович"]),
+    ("Выплата дивидендов Крайнему Андрею Анатольевичу", ["Крайний Андрей Анатольевич"]),
+    ("Перевод Мокрой Алле Викторовне", ["Мокрая Алла Викторовна"]),
+    ("Платеж Крайнему А.А.", ["Крайний А. А."]),
+    # a woman's given name the dictionary knows only as a man's case form: her patronymic decides
+    ("Кошти для Орлової Алесі Олександрівни на лікування", ["Орлова Алесі Олександрівна"]),
+    # a word in capitals beside a given name written normally: the surname, the way lists write it
+    ("Платник БАГЕРІ Мохаммад-Багер, оплата комунальних послуг", ["Багері Мохаммад-Багер"]),
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
@@ -300,6 +309,8 @@ def test_language(process):
     ("Переказ Вовчику Коваленку", ["Володимир Коваленко"], []),
     ("вул. Шевченка 5, м. Київ, Петренко", ["Петренко"], []),  # a street is not a payee
     ("получатель: гражданин РФ Петр Сергеев", ["Петр Сергеев"], ["гражданин"]),
+    # the lists' "SURNAME, title given names" without its comma: one person, the title kept aside
+    ("gift to ASHRAF Haji Muhammad", ["Ashraf Muhammad"], ["Haji"]),
     ("М. Лев", ["М. Лев"], []),  # "м." is also "місто", but here an initial
 ])
 def test_titles_diminutives_addresses(process, text, expected, titles):

@@ -127,11 +127,15 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("Вдовиченко Олександр Павлович", "Дьяченко Олександр Павлович", "person", (0.0, 0.6)),
     ("Пичугин Андрей Евгеньевич", "PURGIN, Andrey Yevgenyevich", "person", (0.0, 0.6)),
     ("Бондаренко Андрій Олександрович", "Бондарчук Андрій Олександрович", "person", (0.0, 0.6)),
+    # ... and another first letter with more changed besides is another surname of the same ending
+    ("Єременко Віктор Вікторович", "Терещенко Віктор Вікторович", "person", (0.0, 0.6)),
+    ("Пeтренко Віктор Вікторович", "Бетренко Віктор Вікторович", "person", (0.85, 0.99)),  # one letter: a typo
     # a trailing letter that makes another name: Peters is not Peter, Stars Group not Star Trading
     ("John Peters", "PETER, John", "person", (0.7, 0.85)),
     ("Star Trading", "STARS GROUP HOLDING", "organization", (0.0, 0.7)),
     # ... but one surname in its Russian and Ukrainian forms is one family
     ("Часовская Наталья Станиславовна", "Часовська Наталя Станіславівна", "person", (0.9, 1.0)),
+    ("Мокра Алла Вікторівна", "Мокрая Алла Вікторівна", "person", (0.9, 1.0)),  # any adjective surname
     ("Шмейло Анна Викторовна", "Шмейло Ганна Вікторівна", "person", (0.9, 0.99)),
     # an initial is the first letter as written, not of the matching key (Jennifer -> djenifer)
     ("Jennifer Miller", "Mile D Lavilla", "person", (0.0, 0.5)),
