@@ -21,7 +21,7 @@ import pymorphy3
 from ai_service.pipeline.base import Layer
 from ai_service.pipeline.document import Document, MorphInfo, NameForm
 from ai_service.text.dictionaries import json_data, mapping
-from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
+from ai_service.text.name_shapes import feminine_adjective, patronymic_by_suffix, surname_by_suffix
 from ai_service.text.translit import name_key, to_cyrillic
 
 GENDERS = {"masc": "male", "femn": "female"}
@@ -266,7 +266,7 @@ class MorphologyLayer(Layer):
             lemma=lemma,
             common_reading=has_known,
             common_pos=common_pos,
-            adjective_surnames=_adjective_surnames(adjectives) if known_common else (),
+            adjective_surnames=_adjective_surnames(adjectives, lang) if known_common else (),
         )
 
     @staticmethod
@@ -315,19 +315,17 @@ class MorphologyLayer(Layer):
         return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
 
 
-def _adjective_surnames(parses: list) -> tuple[NameForm, ...]:
+def _adjective_surnames(parses: list, lang: str) -> tuple[NameForm, ...]:
     """A known adjective's masculine and feminine singular readings as surnames, in the
     nominative of their gender (крайнему → крайний, мокрой → мокрая)."""
     cases: dict[tuple[str, str], set[str]] = {}
     for p in parses:
-        if p.tag.gender == "masc":
-            nominative = p.normal_form
-        else:
-            inflected = p.inflect({"nomn"})
-            if inflected is None:
-                continue
-            nominative = inflected.word
-        cases.setdefault((GENDERS[p.tag.gender], nominative), set()).add(p.tag.case or "nomn")
+        gender = GENDERS[p.tag.gender]
+        if gender == "female" and ("Poss" in p.tag or "Anum" in p.tag):
+            continue  # лисья, третья: declined otherwise
+        nominative = p.normal_form if gender == "male" else feminine_adjective(p.normal_form, lang)
+        if nominative:
+            cases.setdefault((gender, nominative), set()).add(p.tag.case or "nomn")
     return tuple(NameForm("surname", g, n, frozenset(c), "adjective") for (g, n), c in cases.items())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ai_service.text.name_shapes import patronymic_by_suffix, surname_by_suffix
+from ai_service.text.name_shapes import feminine_adjective, patronymic_by_suffix, surname_by_suffix
 
 
 @pytest.mark.parametrize(("word", "reading"), [
@@ -51,3 +51,14 @@ def test_words_of_no_surname_shape_have_no_reading() -> None:
 def test_patronymic_readings() -> None:
     assert patronymic_by_suffix("Вахайовичеві") == ("Вахайович", "male", ("datv",))
     assert patronymic_by_suffix("Юріївною") == ("Юріївна", "female", ("ablt",))
+
+
+@pytest.mark.parametrize("masculine,lang,feminine", [
+    ("крайній", "uk", "крайня"), ("мокрий", "uk", "мокра"),
+    ("крайний", "ru", "крайняя"), ("мокрый", "ru", "мокрая"), ("русский", "ru", "русская"),
+    ("большой", "ru", "большая"), ("хороший", "ru", "хорошая"),
+    ("петров", "ru", None),  # no adjective ending: no reading
+])
+def test_feminine_adjective_from_the_masculine(masculine, lang, feminine):
+    # an adjective surname in a woman's oblique case is searched in her nominative (Мокрой → Мокрая)
+    assert feminine_adjective(masculine, lang) == feminine
