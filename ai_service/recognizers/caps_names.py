@@ -13,6 +13,7 @@ from __future__ import annotations
 from ai_service.pipeline.document import ContextSpan, Token
 from ai_service.recognizers.org_heads import head_forms
 from ai_service.recognizers.organizations import OrgMatch
+from ai_service.text.dictionaries import word_list
 
 MIN_WORDS = 5  # capitalised words (connectors not counted) that make a run an organisation
 MIN_WORDS_WITH_MARKER = 2  # … or this many when a legal form / organisation word is inside
@@ -23,9 +24,7 @@ _ORG_JOINERS = frozenset({"of", "and", "for", "the", "&"})
 # end of a run of capitals they close an organisation's name (ABAR PETROLEUM SERVICE SAL, DAMOUR 850 SAL).
 _CLOSING_FORMS = frozenset({"sal"})
 _INNER_PUNCT = frozenset({"&", "-", "(", ")", ".", "'", ","})
-_MARKERS = frozenset({"organization", "organisation", "company", "corporation", "bank", "group", "holding",
-                      "foundation", "institute", "center", "centre", "trust", "fund", "enterprise", "enterprises",
-                      "network", "front", "army", "brigade", "battalion", "movement", "party", "committee"})
+_MARKERS = word_list("names/org_markers").words
 
 
 def _caps_word(tok: Token) -> bool:

@@ -22,7 +22,7 @@ MAX_QUOTED_TOKENS = 40  # long official names are quoted too
 # Context inside an unquoted name that ends it.
 _BREAKING_CONTEXT = frozenset({"payment", "beneficiary", "boilerplate", "id_marker", "dob_marker",
                                "month", "bank", "address", "currency", "legal_form", "title", "id", "date"})
-_JOINERS = frozenset({"и", "і", "й", "та", "&", "and", "und", "-"})
+_JOINERS = frozenset({"и", "і", "й", "та", "&", "and", "und", "енд", "энд", "-"})  # енд: "and" transliterated
 # "університет імені Тараса Шевченка": the person after these words is the name's honoree.
 _NAMED_AFTER = frozenset({"імені", "имени", "ім", "им"})
 

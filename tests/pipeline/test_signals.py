@@ -155,6 +155,10 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("Возврат аванса от Прайм Інжиніринг СА", "SA", "Прайм Інжиніринг"),  # S.A. in Cyrillic
     ("Возврат аванса от Термінал Холдинг Акцієнгезельшафт", "AG", "Термінал Холдинг"),  # a bank word in the name
     ("Payment to Plovdiv Trade EOOD for services", "EOOD", "Plovdiv Trade"),  # Bulgarian LLC
+    # Co. Ltd and a transliterated "and" in Cyrillic; a Czech form in Cyrillic
+    ("Рахунок-фактура від Бейцзін Евіейшн енд Аероспейс Сянхуей Текнолоджі Ко. Лтд № 1442", "Co",
+     "Бейцзін Евіейшн енд Аероспейс Сянхуей Текнолоджі"),
+    ("Оплата за будматеріали КейТіЕйч Груп спол. с.р.о., рах. 19", "s.r.o.", "КейТіЕйч Груп"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
@@ -327,6 +331,9 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     # a payment word and a dotted abbreviation inside the run are words of the name
     ("Wire from GREEN CAR RENT LIMITED PARTNERSHIP ref 9391", "GREEN CAR RENT LIMITED PARTNERSHIP"),
     ("Remittance to ARCHI CENTRE I.C.E. LIMITED (invoice 6870)", "ARCHI CENTRE I.C.E. LIMITED"),
+    # an organisation word of a Spanish or French name marks the run as one (with AO: АО written in Latin)
+    ("Оплата за будматеріали FUNDACION PARA LA PAZ DE CORDOBA, рах. 19", "FUNDACION PARA LA PAZ DE CORDOBA"),
+    ("Оплата KRYMTETS, AO за транспортные услуги", "KRYMTETS, AO"),
     # FOR after an organisation word joins the name; it is not the "for" of a payee
     ("Оплата IDLEB COMPANY FOR SPINNING за товар", "IDLEB COMPANY FOR SPINNING"),
     ("Payment to POPULAR FRONT FOR THE LIBERATION OF PALESTINE under contract 5",
