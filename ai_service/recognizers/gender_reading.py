@@ -23,12 +23,17 @@ def other_gender_reading(parts: list[NamePart], items: list[RunItem], chosen: li
         return None
     words: list[str] = []
     changed = False
+    initials_beside = sum(c is not None for c in chosen) == 1
     for part, item, form, forms in zip(parts, items, chosen, forms_per_item):
         other = None
         if form is not None and form.gender == gender:
             others = [f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")]
             other = next((f for f in others if f.cases & _OBLIQUE), None)
             if other is None:
+                if _written_womans_surname(part, item, form, gender, initials_beside):
+                    words.append(item.token.text)
+                    changed = True
+                    continue
                 if not any(f.nominative == form.nominative for f in others):  # Петренко: a man's too
                     return None  # Олені: a woman's word only
             elif "nomn" not in form.cases:
@@ -42,3 +47,15 @@ def other_gender_reading(parts: list[NamePart], items: list[RunItem], chosen: li
 
 
 _OBLIQUE = frozenset({"gent", "accs"})  # the cases a man's name shares with a woman's nominative
+
+
+def _written_womans_surname(part: NamePart, item: RunItem, form: NameForm, gender: str, initials_beside: bool) -> bool:
+    """Бобра Т. В.: beside initials alone a man's consonant-final surname read only in the genitive
+    or accusative (Бобер's) may be another surname in the nominative, as written — no given name
+    tells which. Петренка is only Петренко's: an -о surname is the same word for a woman."""
+    return (initials_beside and gender == "male" and part.role == "surname" and bool(form.cases)
+            and form.cases <= _OBLIQUE and form.nominative[-1:] not in _VOWELS
+            and item.token.text.lower() != form.nominative)
+
+
+_VOWELS = frozenset("аеєиіїоуюяёэыaeiouy")

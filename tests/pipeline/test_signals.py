@@ -308,6 +308,14 @@ def test_language(process):
     assert process("John Smith та Олена Петренко").language == "mixed"
 
 
+def test_a_mans_genitive_beside_initials_is_also_searched_as_written(process):
+    # "Бобра Т. В.": Бобер's genitive, or the surname Бобра; only a consonant-final one (Петренка: Петренко's)
+    assert [(p.normalized, p.alternative) for p in process("Бобра Т. В.; переказ власних коштів").persons] \
+        == [("Бобер Т. В.", "Бобра Т. В.")]
+    assert [p.alternative for p in process("Переказ від Петренка О.В.").persons] == [None]
+    assert [p.alternative for p in process("Переказ Бобра Тетяні Валентинівні").persons] == [None]
+
+
 @pytest.mark.parametrize("text,expected,titles", [
     ("Президент України Володимир Зеленський", ["Володимир Зеленський"], ["Президент України"]),
     ("Переказ Вовчику Коваленку", ["Володимир Коваленко"], []),
