@@ -315,13 +315,18 @@ class MorphologyLayer(Layer):
         return MorphInfo(forms=tuple(forms), known_common=False, lemma=word)
 
 
+# Possessive and ordinal adjectives (лисий → лисья, третий → третья). As a set, not `in tag`:
+# the Ukrainian tag set knows no Poss and raises on it.
+_IRREGULAR_FEMININE = frozenset({"Poss", "Anum"})
+
+
 def _adjective_surnames(parses: list, lang: str) -> tuple[NameForm, ...]:
     """A known adjective's masculine and feminine singular readings as surnames, in the
     nominative of their gender (крайнему → крайний, мокрой → мокрая)."""
     cases: dict[tuple[str, str], set[str]] = {}
     for p in parses:
         gender = GENDERS[p.tag.gender]
-        if gender == "female" and ("Poss" in p.tag or "Anum" in p.tag):
+        if gender == "female" and not _IRREGULAR_FEMININE.isdisjoint(p.tag.grammemes):
             continue  # лисья, третья: declined otherwise
         nominative = p.normal_form if gender == "male" else feminine_adjective(p.normal_form, lang)
         if nominative:

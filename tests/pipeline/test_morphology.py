@@ -83,3 +83,44 @@ def test_cache_is_used(pipeline, process):
     doc = process("Петренку Олександру")
     assert doc.cache_hits.get("morphology", 0) >= 2
     assert layer.cache_info()["size"] > 0
+
+
+@pytest.mark.parametrize("word,lang,readings", [
+    ("безповоротної", "uk", {("безповоротна", "female")}),  # the Ukrainian tag set raised on Poss here
+    ("крайньому", "uk", {("крайній", "male")}),
+    ("мокрой", "ru", {("мокрая", "female")}),
+    ("третьей", "ru", set()),  # an ordinal declines otherwise (третья): no reading rather than a wrong one
+])
+def test_an_adjective_s_readings_as_a_surname(analyze, word, lang, readings):
+    info = analyze(word, lang)
+    assert info.known_common
+    assert {(f.nominative, f.gender) for f in info.adjective_surnames} == readings
+    assert all(f.role == "surname" and f.source == "adjective" for f in info.adjective_surnames)
+
+
+def test_every_word_of_the_context_dictionaries_is_read_without_error(analyze):
+    # Any word of a payment text reaches the analyser: the dictionaries' words are the commonest.
+    from pathlib import Path
+
+    words = set()
+    for path in Path("dictionaries/context").glob("*_[ur][ku].txt"):
+        lang = path.stem.rsplit("_", 1)[1]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for word in line.split("\t")[0].split():
+                if word and not word.startswith("#") and word.replace("-", "").replace("*", "").isalpha():
+                    words.add((word.rstrip("*"), lang))
+    assert len(words) > 1000
+    for word, lang in sorted(words):
+        analyze(word, lang)
+        analyze(word.capitalize(), lang)
+
+
+def test_adjectives_are_read_whichever_dictionary_loaded_last(analyze):
+    # pymorphy3 shares one tag class, whose known grammemes are those of the dictionary loaded
+    # last; after a Ukrainian one `"Poss" in tag` raises (a benchmark's own analyser did that).
+    import pymorphy3
+
+    pymorphy3.MorphAnalyzer(lang="uk")
+    assert ("благодійна", "female") in {(f.nominative, f.gender)
+                                        for f in analyze("благодійної", "uk").adjective_surnames}
+    assert ("холодная", "female") in {(f.nominative, f.gender) for f in analyze("холодной", "ru").adjective_surnames}
