@@ -96,8 +96,12 @@ def _letter(tok: Token) -> bool:
 
 def _abbreviation_before(tokens: list[Token], i: int) -> int:
     """Start of a dotted or ampersand abbreviation written just before ``i``
-    (``I.P.C. INTERNATIONAL``, ``I&S HOLDING``), else ``i``."""
+    (``I.P.C. INTERNATIONAL``, ``I&S HOLDING``, ``T.F.M.C. THE FOOD``), else ``i``."""
     k = i - 1
+    if (k > 0 and tokens[k].kind == "word" and len(tokens[k].text) > 1 and tokens[k].text.isupper()
+            and tokens[k].text.lower() in _CONNECTORS):
+        before = _abbreviation_before(tokens, k)  # THE between the abbreviation and the name
+        return before if before < k else i
     if k < 0 or not (_letter(tokens[k]) or tokens[k].text == "."):
         return i
     while k > 0 and tokens[k - 1].end == tokens[k].start and (_letter(tokens[k - 1]) or tokens[k - 1].text in ".&"):

@@ -159,6 +159,7 @@ def test_adjacent_birth_date_is_read_as_dob(process):
     ("Рахунок-фактура від Бейцзін Евіейшн енд Аероспейс Сянхуей Текнолоджі Ко. Лтд № 1442", "Co",
      "Бейцзін Евіейшн енд Аероспейс Сянхуей Текнолоджі"),
     ("Оплата за будматеріали КейТіЕйч Груп спол. с.р.о., рах. 19", "s.r.o.", "КейТіЕйч Груп"),
+    ("Payment to Євраз ПЛС under contract 5/22", "PLC", "Євраз"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)
@@ -344,6 +345,10 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     # an organisation word of a Spanish or French name marks the run as one (with AO: АО written in Latin)
     ("Оплата за будматеріали FUNDACION PARA LA PAZ DE CORDOBA, рах. 19", "FUNDACION PARA LA PAZ DE CORDOBA"),
     ("Оплата KRYMTETS, AO за транспортные услуги", "KRYMTETS, AO"),
+    # a dotted abbreviation before THE starts the name (no person "C. The")
+    ("Рахунок-фактура від T.F.M.C. THE FOOD MANAGEMENT CORPORATION LTD № 1442",
+     "T.F.M.C. THE FOOD MANAGEMENT CORPORATION LTD"),
+    ("Beneficiary I&S HOLDING COMPANY, S.A., prepayment for goods", "I&S HOLDING COMPANY, S.A."),  # S: a letter
     # FOR after an organisation word joins the name; it is not the "for" of a payee
     ("Оплата IDLEB COMPANY FOR SPINNING за товар", "IDLEB COMPANY FOR SPINNING"),
     ("Payment to POPULAR FRONT FOR THE LIBERATION OF PALESTINE under contract 5",
