@@ -118,8 +118,10 @@ def complement(tokens: list[Token], j: int, heads: frozenset[int], taken: set[in
             elif _capitalised(tok):
                 # A capitalised word continues the name after a capitalised word, an
                 # honorific "імені" or an initial, or as an adjective (Сибірського відділення);
-                # after a lower-case noun it is someone else (… студента Петренка).
+                # after a lower-case noun it is someone else (… студента Петренка) — unless it is a
+                # common noun, no name (Міністерство оборони Республіки Білорусь).
                 ok = (_adjective(tok) or prev is None or _capitalised(prev) or prev.text == "."
+                      or (tok.morph is not None and tok.morph.known_common and str(tok.morph.common_pos) in _NOMINAL)
                       or prev.text.lower() in _NAMED_AFTER or prev.text.lower() in OF_LINKS or len(prev.text) == 1
                       or (prev.text in _EN_LINKS and tok.script == "latn" and not (tok.morph is not None and tok.morph.known_given)))
             else:

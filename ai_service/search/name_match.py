@@ -13,12 +13,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import orjson
+from rapidfuzz.distance import JaroWinkler
 
 from ai_service.search.align import (COMPOUND, FUZZY, GENDER_FORM_SIM, INITIAL_MATCH, P_KIND, P_L, P_Q, P_SIM, Pair,
                                      align)
 from ai_service.search.part_pairs import QueryAligner
 from ai_service.search.name_forms import is_given_name
 from ai_service.search.parts import DESCRIPTIVE, INITIAL, NAME, PARTICLE, PATRONYMIC, ParsedName, Part, parse_name
+from ai_service.search.weak_tokens import business_words
 
 UNMATCHED_QUERY_FACTOR = 1.5  # an extra query part is evidence of another person
 MISSING_PENALTY = {PATRONYMIC: 0.03, INITIAL: 0.02, PARTICLE: 0.0, DESCRIPTIVE: 0.03}  # list part absent in query
@@ -44,6 +46,9 @@ ONE_WORD_FUZZY_CAP = 0.8  # below the high band
 # A given name against its other-gender form (Олександр / Олександра, Ярослав / Ярослава): a wife,
 # sister or daughter of the same surname — another person, shown below the medium band.
 GIVEN_GENDER_CAP = 0.65
+# Two names alike but for the words saying what each company does (Holdings / Trading): a review.
+DIFFERENT_BUSINESS_CAP = 0.75
+SAME_BUSINESS_WORD = 0.85  # Jaro-Winkler: Трейдинг / Trading (treidinh / tradinh, 0.85) one word across scripts
 PATRONYMIC_ONLY_MIN = 0.9  # a query patronymic counts as merely missing only beside close parts
 
 
@@ -206,8 +211,18 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         # of TECHNOLOGY AND DEVELOPMENT GROUP) is never proof; a fuzzy one even less, and the
         # more of the listed name it leaves unexplained, the less.
         score, cap = _single_part_cap(base, missing, coverage), "single_part_query"
+    elif score > DIFFERENT_BUSINESS_CAP and qp.weak and lp.weak and _different_business(qp, lp):
+        score, cap = DIFFERENT_BUSINESS_CAP, "different_business_words"
     score = 0.0 if score < 0.0 else (1.0 if score > 1.0 else score)
     return NameMatch(score, pairs, base, missing, initial_pen, cap, coverage, patronymic)
+
+
+def _different_business(qp: ParsedName, lp: ParsedName) -> bool:
+    """Washington Holdings / WASHINGTON TRADING LTD: the distinctive words agree, but each name says
+    what it does in words the other's do not match — two companies sharing a name word, perhaps."""
+    q, l = business_words(qp.weak), business_words(lp.weak)
+    return bool(q) and bool(l) and not any(
+        a == b or JaroWinkler.normalized_similarity(a, b) >= SAME_BUSINESS_WORD for a in q for b in l)
 
 
 def _words_beyond_particles(name: ParsedName) -> int:

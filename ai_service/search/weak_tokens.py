@@ -163,7 +163,7 @@ def particle_keys() -> frozenset[str]:
 
 def reload() -> None:
     """Forget the cached sets (after the dictionary file changed)."""
-    for cached in (_dictionary, weak_keys, weak_phrases, particle_keys, descriptive_keys):
+    for cached in (_dictionary, weak_keys, weak_phrases, particle_keys, descriptive_keys, _legal_form_words):
         cached.cache_clear()
 
 
@@ -177,6 +177,18 @@ def _forms_by_key() -> dict[str, str]:
             for form in [entry["abbr"], *_strings(entry.get("variants", []))]:
                 out.setdefault(name_key(form), entry["abbr"])
     return out
+
+
+@lru_cache(maxsize=1)
+def _legal_form_words() -> frozenset[str]:
+    return frozenset(word for key in _forms_by_key() for word in key.split())
+
+
+def business_words(words: tuple[str, ...]) -> frozenset[str]:
+    """Keys of a name's weak words that say what it does (Holdings, Trading, Group): not its legal
+    form, not a short function word (the, of, co)."""
+    forms = _legal_form_words()
+    return frozenset(k for w in words if len(k := name_key(w)) > 3 and k not in forms)
 
 
 def legal_forms_in(words: tuple[str, ...]) -> frozenset[str]:

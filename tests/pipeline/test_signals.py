@@ -160,6 +160,9 @@ def test_adjacent_birth_date_is_read_as_dob(process):
      "Бейцзін Евіейшн енд Аероспейс Сянхуей Текнолоджі"),
     ("Оплата за будматеріали КейТіЕйч Груп спол. с.р.о., рах. 19", "s.r.o.", "КейТіЕйч Груп"),
     ("Payment to Євраз ПЛС under contract 5/22", "PLC", "Євраз"),
+    # a capitalised common noun continues a head noun's complement; a name after a lower-case noun does not
+    ("Рахунок-фактура від Міністерство оборони Республіки Білорусь № 1442", None,
+     "Міністерство оборони Республіки Білорусь"),
 ])
 def test_organizations(process, text, legal_form, core):
     doc = process(text)

@@ -115,6 +115,9 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("development", "TECHNOLOGY AND DEVELOPMENT GROUP LIMITED", "organization", (0.5, 0.75)),
     ("Green", "Green Foods LLC", "organization", (0.5, 0.75)),
     ("Green Foods", "Green Foods LLC", "organization", EXACT),  # the descriptive word given too
+    # the same name word, but each says what it does in other words: two companies, perhaps — a review
+    ("Washington Holdings", "WASHINGTON TRADING LTD", "organization", (0.7, 0.75)),
+    ("Вашингтон Трейдинг", "WASHINGTON TRADING LTD", "organization", (0.95, 1.0)),  # one word, two scripts
     ("Экострой", "CASTOR", "organization", (0.0, 0.6)),  # a consonant skeleton is no cross-script match
     # one stem, two roots: a block of letters at one end is another word, not a typo
     ("Укртелеком", 'Акціонерне товариство "Кримтелеком"', "organization", (0.0, 0.6)),
