@@ -287,7 +287,10 @@ def _before_given_patronymic(tokens: list[Token], i: int, skip: set[int], casele
     patronymic is the surname of the official "Surname Given Patronymic" order."""
     if i + 2 >= len(tokens) or i + 1 in skip or i + 2 in skip or len(tokens[i].text) < 2:
         return False  # a letter is no surname (РАСЧЕТ С НАДЕЖДОЙ СЕРГЕЕВНОЙ: a preposition)
-    if tokens[i].morph is not None and str(tokens[i].morph.common_pos) not in _SURNAME_LIKE_POS:
+    if tokens[i].morph is not None and str(tokens[i].morph.common_pos) not in _SURNAME_LIKE_POS and not (
+            # Гуло: a verb's past form, capitalised inside a sentence, is a surname there
+            tokens[i].morph.common_pos == "VERB" and tokens[i].text[:1].isupper() and i > 0
+            and tokens[i - 1].text not in _SENTENCE_ENDS):
         return False
     given, patronymic = tokens[i + 1], tokens[i + 2]
     if caseless and _plain_word(given) and _patronymic_word(patronymic, caseless):

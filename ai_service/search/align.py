@@ -25,7 +25,8 @@ INFLECTED_SIM = 0.93  # Илдусом / Ілдус: a name no dictionary knows,
 # Keys of Ukrainian / Russian case endings of masculine names: -ом -ем -им -ым (instrumental),
 # -у -ю (dative), -ові -еві -єві (Ukrainian dative).
 _CASE_ENDINGS = frozenset({"om", "em", "im", "u", "iu", "ovi", "evi"})
-_MIN_INFLECTED_STEM = 4  # Hakim is no case of Hak
+_MIN_INFLECTED_STEM = 4  # Hakim is no case of Hak …
+_MIN_CYRILLIC_INFLECTED_STEM = 3  # … but Cyrillic writes its cases: Заалом is Заал's (key zal)
 MIN_PART_SIM = 0.6  # below: the parts do not correspond
 COMPOUND_MIN = 0.9  # "Abubakr" vs "Abu" + "Bakr"
 INITIAL_WEIGHT = 2.0
@@ -136,7 +137,8 @@ def _key_similarity(qk: str, qkind: int, lk: str, lkind: int, both_cyrillic: boo
     a, b = (qk, lk) if len(qk) <= len(lk) else (lk, qk)
     if _suffixed_form(a, b):
         return GENDER_FORM_SIM, FUZZY
-    if len(lk) >= _MIN_INFLECTED_STEM and len(qk) > len(lk) and qk.startswith(lk) and qk[len(lk):] in _CASE_ENDINGS:
+    if (len(lk) >= (_MIN_CYRILLIC_INFLECTED_STEM if both_cyrillic else _MIN_INFLECTED_STEM) and len(qk) > len(lk)
+            and qk.startswith(lk) and qk[len(lk):] in _CASE_ENDINGS):
         return INFLECTED_SIM, FUZZY  # the text's word is the listed one with a case ending
     if qkind == NAME and lkind == NAME:
         group = name_forms.given_group(qk)

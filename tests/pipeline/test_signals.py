@@ -283,6 +283,9 @@ def test_head_nouns_in_running_text_are_not_organisations(process, text, persons
     ("Кошти для Орлової Алесі Олександрівни на лікування", ["Орлова Алесі Олександрівна"]),
     # a word in capitals beside a given name written normally: the surname, the way lists write it
     ("Платник БАГЕРІ Мохаммад-Багер, оплата комунальних послуг", ["Багері Мохаммад-Багер"]),
+    # a verb's form inside a sentence before a given name and patronymic is a surname (at its start, not)
+    ("Пану Гуло Ганні Володимирівні за ремонт автомобіля", ["Гуло Ганна Володимирівна"]),
+    ("Передать Алле Борисовне Пугачевой", ["Алла Борисовна Пугачева"]),
 ])
 def test_person_shapes_from_lists_and_other_languages(process, text, expected):
     assert [p.normalized for p in process(text).persons] == expected
