@@ -104,10 +104,29 @@ def _abbreviation_before(tokens: list[Token], i: int) -> int:
         return before if before < k else i
     if k < 0 or not (_letter(tokens[k]) or tokens[k].text == "."):
         return i
-    while k > 0 and tokens[k - 1].end == tokens[k].start and (_letter(tokens[k - 1]) or tokens[k - 1].text in ".&"):
+    while k > 0 and tokens[k - 1].end == tokens[k].start and (
+            _letter(tokens[k - 1]) or tokens[k - 1].text in ".&" or _spelled_letter(tokens, k - 1)):
         k -= 1
-    letters = sum(1 for t in tokens[k:i] if _letter(t))
-    return k if letters >= 2 and _letter(tokens[k]) else i
+    letters = sum(1 for j in range(k, i) if _letter(tokens[j]) or _spelled_letter(tokens, j))
+    if k > 0 and _surname_before_initials(tokens, k, i):
+        return i  # "Петренко О.В. ТОВ БУДСЕРВІС": a person's initials, then the company
+    return k if letters >= 2 and (_letter(tokens[k]) or _spelled_letter(tokens, k)) else i
+
+
+def _surname_before_initials(tokens: list[Token], k: int, i: int) -> bool:
+    before = tokens[k - 1]
+    return (before.kind == "word" and before.context is None and before.text[:1].isupper() and not before.text.isupper()
+            and all(_letter(t) or t.text == "." for t in tokens[k:i]))
+
+
+MAX_SPELLED_LETTER = 6  # Дабл'ю
+
+
+def _spelled_letter(tokens: list[Token], j: int) -> bool:
+    """``Бі.Дабл'ю.Ай.``: a Latin abbreviation's letters spelled out in Cyrillic, each glued to a dot."""
+    tok = tokens[j]
+    return (tok.kind == "word" and len(tok.text) <= MAX_SPELLED_LETTER and tok.text[:1].isupper()
+            and j + 1 < len(tokens) and tokens[j + 1].text == "." and tokens[j + 1].start == tok.end)
 
 
 def find_caps_names(tokens: list[Token], spans: list[ContextSpan], text: str) -> list[OrgMatch]:

@@ -355,6 +355,9 @@ def test_titles_diminutives_addresses(process, text, expected, titles):
     ("Рахунок-фактура від T.F.M.C. THE FOOD MANAGEMENT CORPORATION LTD № 1442",
      "T.F.M.C. THE FOOD MANAGEMENT CORPORATION LTD"),
     ("Beneficiary I&S HOLDING COMPANY, S.A., prepayment for goods", "I&S HOLDING COMPANY, S.A."),  # S: a letter
+    ("Beneficiary I.P.C. INTERNATIONAL LIMITED", "I.P.C. INTERNATIONAL LIMITED"),
+    # letters spelled out in Cyrillic (B.W.I.): the abbreviation, not three one-word persons (Ай matched AAJ)
+    ("Оплата Бі.Дабл'ю.Ай. БЛЕК-ВУД ЛІМІТЕД за транспортные услуги", "Бі.Дабл'ю.Ай. БЛЕК-ВУД ЛІМІТЕД"),
     # FOR after an organisation word joins the name; it is not the "for" of a payee
     ("Оплата IDLEB COMPANY FOR SPINNING за товар", "IDLEB COMPANY FOR SPINNING"),
     ("Payment to POPULAR FRONT FOR THE LIBERATION OF PALESTINE under contract 5",
@@ -388,6 +391,12 @@ def test_an_english_name_goes_on_after_for_and_the(process, text, orgs, persons)
     doc = process(text)
     assert [o.core for o in doc.organizations] == orgs
     assert [p.normalized for p in doc.persons] == persons
+
+
+def test_a_person_s_initials_before_a_company_in_capitals_stay_the_person_s(process):
+    doc = process("Оплата Петренко О.В. ТОВ БУДСЕРВІС")
+    assert [p.normalized for p in doc.persons] == ["Петренко О. В."]
+    assert [o.core for o in doc.organizations] == ["ТОВ БУДСЕРВІС"]
 
 
 def test_a_person_before_a_quoted_company_stays_a_person(process):
