@@ -186,7 +186,8 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         # Initials, or single letters standing in for them ("імені К"), name no one.
         score, cap = INITIALS_ONLY_CAP, "initials_only"
     elif (score > SHORT_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
-          and pairs[0][2] < 1.0 and min(len(qp.parts[pairs[0][0][0]].key), len(lp.parts[pairs[0][1][0]].key)) <= SHORT_WORD):
+          and min(len(qp.parts[pairs[0][0][0]].key), len(lp.parts[pairs[0][1][0]].key)) <= SHORT_WORD
+          and (pairs[0][2] < 1.0 or _respelled(qp.parts[pairs[0][0][0]], lp.parts[pairs[0][1][0]]))):
         score, cap = SHORT_WORD_FUZZY_CAP, "short_word_fuzzy"
     elif (score > ONE_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
           and pairs[0][2] < 1.0 and qp.parts[pairs[0][0][0]].cyrillic == lp.parts[pairs[0][1][0]].cyrillic):
@@ -223,6 +224,12 @@ def _different_business(qp: ParsedName, lp: ParsedName) -> bool:
     q, l = business_words(qp.weak), business_words(lp.weak)
     return bool(q) and bool(l) and not any(
         a == b or JaroWinkler.normalized_similarity(a, b) >= SAME_BUSINESS_WORD for a in q for b in l)
+
+
+def _respelled(q: Part, l: Part) -> bool:
+    """One key from other letters (Ай / AAJ: key ai, spelled ai / aaj): a short word's key folds
+    doubled letters and j into i, too much to call two short words the same."""
+    return bool(q.spelling) and bool(l.spelling) and len(q.spelling) != len(l.spelling)
 
 
 def _words_beyond_particles(name: ParsedName) -> int:

@@ -109,6 +109,7 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("імені К", "CK INTERNATIONAL LTD", None, (0.0, 0.4)),  # a single letter names no one
     # a short word or acronym is spelled exactly or not at all; a different head, a different body
     ("наук", "AUC", None, (0.0, 0.0)),
+    ("Ай", "AAJ", None, (0.0, 0.6)),  # one key (ai) from other letters: a short word is spelled exactly or not
     ("Астраханський державний університет", "Астраханська державна консерваторія", "organization", (0.0, 0.6)),
     ("Blue Trading Inc", "BLUE DREAM", "organization", (0.0, 0.65)),
     # one word against a listed name of that word and descriptive ones: a review at most, never a hold
