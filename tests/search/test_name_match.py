@@ -110,6 +110,12 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     # a short word or acronym is spelled exactly or not at all; a different head, a different body
     ("наук", "AUC", None, (0.0, 0.0)),
     ("Ай", "AAJ", None, (0.0, 0.6)),  # one key (ai) from other letters: a short word is spelled exactly or not
+    # a word of two letters, or a name particle, alone names no one, whatever listed alias it equals
+    ("Гя", "GIA", None, (0.0, 0.6)),
+    ("Ле", "MEDDIE LEE", None, (0.0, 0.3)),
+    ("Ud", "Pak Ud", None, (0.0, 0.3)),
+    ("РБ Груп", 'Товариство з обмеженою відповідальністю "РБ Груп"', "organization", (0.95, 1.0)),  # letters + business word
+    ("1А", 'Товариство з обмеженою відповідальністю "1А"', "organization", (0.95, 1.0)),
     ("Астраханський державний університет", "Астраханська державна консерваторія", "organization", (0.0, 0.6)),
     ("Blue Trading Inc", "BLUE DREAM", "organization", (0.0, 0.65)),
     # one word against a listed name of that word and descriptive ones: a review at most, never a hold
