@@ -187,10 +187,6 @@ def _score_pairs(qp: ParsedName, lp: ParsedName, pairs: tuple[Pair, ...]) -> Nam
         score, cap = INITIALS_ONLY_CAP, "initials_only"
     elif score > WEAK_ONLY_CAP and qp.significant == 0 and all(qp.parts[q[0]].kind == PARTICLE for q, *_ in pairs):
         score, cap = WEAK_ONLY_CAP, "particles_only"  # Le, Bin, Abu alone name no one
-    elif score > SHORT_WORD_FUZZY_CAP and qp.significant == 1 and len(pairs) == 1 \
-            and len(qp.parts[pairs[0][0][0]].text) <= TWO_LETTERS and qp.parts[pairs[0][0][0]].text.isalpha() \
-            and not qp.weak:  # РБ Груп: a company's letters with its business word
-        score, cap = SHORT_WORD_FUZZY_CAP, "two_letter_word"
     elif (score > SHORT_WORD_FUZZY_CAP and qp.significant == 1 and lp.significant == 1 and len(pairs) == 1
           and min(len(qp.parts[pairs[0][0][0]].key), len(lp.parts[pairs[0][1][0]].key)) <= SHORT_WORD
           and (pairs[0][2] < 1.0 or _respelled(qp.parts[pairs[0][0][0]], lp.parts[pairs[0][1][0]]))):
@@ -230,9 +226,6 @@ def _different_business(qp: ParsedName, lp: ParsedName) -> bool:
     q, l = business_words(qp.weak), business_words(lp.weak)
     return bool(q) and bool(l) and not any(
         a == b or JaroWinkler.normalized_similarity(a, b) >= SAME_BUSINESS_WORD for a in q for b in l)
-
-
-TWO_LETTERS = 2  # a word of two letters alone (Iz, Гя) names no one, whatever short alias it equals (Т1, 1С do)
 
 
 def _respelled(q: Part, l: Part) -> bool:

@@ -111,7 +111,6 @@ PAIRS: list[tuple[str, str, str | None, tuple[float, float]]] = [
     ("наук", "AUC", None, (0.0, 0.0)),
     ("Ай", "AAJ", None, (0.0, 0.6)),  # one key (ai) from other letters: a short word is spelled exactly or not
     # a word of two letters, or a name particle, alone names no one, whatever listed alias it equals
-    ("Гя", "GIA", None, (0.0, 0.6)),
     ("Ле", "MEDDIE LEE", None, (0.0, 0.3)),
     ("Ud", "Pak Ud", None, (0.0, 0.3)),
     ("РБ Груп", 'Товариство з обмеженою відповідальністю "РБ Груп"', "organization", (0.95, 1.0)),  # letters + business word

@@ -91,6 +91,23 @@ def test_a_company_named_by_generic_words_is_reviewed_when_its_legal_form_agrees
         assert other is None or other.score <= 0.4
 
 
+@pytest.mark.parametrize("query,legal_form,listed,listed_type,capped", [
+    ("Гя", None, "GIA", "organization", True),  # two letters alone name no one
+    ("Мид", None, "MID", "organization", True),  # three, not written as an acronym
+    ("Nik", None, "NIK MOHAMMAD DOST MOHAMMAD|Nik", "person", True),  # a listed one-word alias
+    ("МІД", None, "MID", "organization", False),  # an acronym in capitals may name a listed body
+    ("Дон", "ТОВ", 'Товариство з обмеженою відповідальністю "Дон"', "organization", False),  # a company, by its form
+    ("Т1", None, 'Товариство з обмеженою відповідальністю "Т1"', "organization", False),  # letters and a digit
+])
+def test_a_lone_short_word_is_never_more_than_a_low_answer(query, legal_form, listed, listed_type, capped) -> None:
+    etype = "organization" if legal_form else None
+    entity = _entity(entity_type=listed_type, names=listed.split("|"))
+    ev = evaluate(NameQuery(query, etype, legal_form=legal_form), entity)
+    assert ev is not None
+    assert (ev.match.cap == "lone_short_word") is capped
+    assert (ev.name_score <= 0.6) is capped
+
+
 def test_weak_alias_is_capped() -> None:
     e = _entity(names=["Ковриков Роман Валерійович", "Roma"], weak_names=["Roma"])
     cand = score_candidate(NameQuery("Roma"), e)
