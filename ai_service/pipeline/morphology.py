@@ -201,7 +201,7 @@ class MorphologyLayer(Layer):
         has_known = False
         common_pos: str | None = None
         lemma = word
-        adjectives = []
+        adjectives: list = []  # pymorphy3 Parse objects of the known adjective readings
         parses = self.analyzers[lang].parse(word)
         for p in parses:
             tag = p.tag

@@ -30,7 +30,7 @@ def other_gender_reading(parts: list[NamePart], items: list[RunItem], chosen: li
             others = [f for f in forms if f.gender and f.gender != gender and f.source in ("morph", "dictionary")]
             other = next((f for f in others if f.cases & _OBLIQUE), None)
             if other is None:
-                if _written_womans_surname(part, item, form, gender, initials_beside):
+                if _another_surname_as_written(part, item, form, gender, initials_beside):
                     words.append(item.token.text)
                     changed = True
                     continue
@@ -49,7 +49,7 @@ def other_gender_reading(parts: list[NamePart], items: list[RunItem], chosen: li
 _OBLIQUE = frozenset({"gent", "accs"})  # the cases a man's name shares with a woman's nominative
 
 
-def _written_womans_surname(part: NamePart, item: RunItem, form: NameForm, gender: str, initials_beside: bool) -> bool:
+def _another_surname_as_written(part: NamePart, item: RunItem, form: NameForm, gender: str, initials_beside: bool) -> bool:
     """Бобра Т. В.: beside initials alone a man's consonant-final surname read only in the genitive
     or accusative (Бобер's) may be another surname in the nominative, as written — no given name
     tells which. Петренка is only Петренко's: an -о surname is the same word for a woman."""
