@@ -163,7 +163,8 @@ def particle_keys() -> frozenset[str]:
 
 def reload() -> None:
     """Forget the cached sets (after the dictionary file changed)."""
-    for cached in (_dictionary, weak_keys, weak_phrases, particle_keys, descriptive_keys, _legal_form_words):
+    for cached in (_document, _dictionary, weak_keys, weak_phrases, particle_keys, descriptive_keys, _forms_by_key,
+                   _legal_form_words, business_words):
         cached.cache_clear()
 
 
@@ -184,6 +185,7 @@ def _legal_form_words() -> frozenset[str]:
     return frozenset(word for key in _forms_by_key() for word in key.split())
 
 
+@lru_cache(maxsize=16_384)  # asked for a listed alias's words on every comparison with it
 def business_words(words: tuple[str, ...]) -> frozenset[str]:
     """Keys of a name's weak words that say what it does (Holdings, Trading, Group): not its legal
     form, not a short function word (the, of, co)."""
